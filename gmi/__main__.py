@@ -1,0 +1,5 @@
+import sys
+
+from gmi.cli import main
+
+sys.exit(main())

@@ -1,0 +1,258 @@
+"""SQLite persistence: one database file per data directory, WAL, written when things happen.
+
+Migrations are named and append-only. A database from an older gmi is backed up before it is migrated
+forward; a database that is not readable is moved aside (never deleted) and a fresh one is started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from gmi.core.errors import GmiError
+from gmi.store.location import DB_FILENAME, prepare_data_dir
+
+# (name, SQL). Append only: never edit or reorder a migration that has shipped.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_profiles_sessions_laterality", """
+        CREATE TABLE profiles (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            settings_json TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,               -- laterality | imagery | mirror | exposure
+            started_at TEXT NOT NULL,         -- ISO 8601, UTC
+            ended_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',  -- running | completed | stopped
+            settings_json TEXT NOT NULL DEFAULT '{}',
+            seed INTEGER,
+            input_method TEXT,
+            timing_json TEXT NOT NULL DEFAULT '{}',
+            app_version TEXT NOT NULL,
+            simulated INTEGER NOT NULL DEFAULT 0   -- 1 for `gmi demo` history
+        );
+        CREATE INDEX sessions_by_profile ON sessions(profile_id, kind, started_at);
+        CREATE TABLE laterality_trials (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            trial_index INTEGER NOT NULL,
+            stimulus_id TEXT NOT NULL,
+            part TEXT NOT NULL,
+            side TEXT NOT NULL,
+            view TEXT NOT NULL,
+            posture TEXT NOT NULL,
+            rotation_deg INTEGER NOT NULL,
+            direction TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            response TEXT,                    -- left | right | NULL for a miss
+            correct INTEGER NOT NULL,
+            rt_ms REAL,
+            onset_ns INTEGER,
+            answered_at TEXT NOT NULL,
+            UNIQUE (session_id, trial_index)
+        );
+    """),
+]
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    name: str
+    created_at: str
+    settings: dict[str, Any]
+
+
+class Database:
+    """A connection to one gmi database. Every write commits at once (autocommit + explicit txns)."""
+
+    def __init__(self, path: Path, *, notices: list[str] | None = None) -> None:
+        self.path = path
+        self.notices: list[str] = notices if notices is not None else []
+        self.conn = self._connect_checked()
+        self._migrate()
+        self._restrict_permissions()
+
+    @classmethod
+    def open(cls, data_dir: Path) -> "Database":
+        prepare_data_dir(data_dir)
+        return cls(data_dir / DB_FILENAME)
+
+    # -- opening, repair, migration -------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")   # an answered trial survives a crash or power cut
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    def _connect_checked(self) -> sqlite3.Connection:
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            conn = self._connect()
+            if existed:
+                ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if ok != "ok":
+                    raise sqlite3.DatabaseError(ok)
+            return conn
+        except sqlite3.DatabaseError as exc:
+            try:
+                conn.close()  # type: ignore[possibly-undefined]
+            except Exception:
+                pass
+            kept = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(self.path) + suffix)
+                if src.exists():
+                    os.replace(src, Path(str(kept) + suffix))
+            self.notices.append(
+                f"Your gmi database could not be read ({exc}). It was kept aside as {kept.name} in "
+                f"{self.path.parent} and a fresh database was started. Your physiotherapist or the gmi "
+                "project may be able to recover data from the kept file."
+            )
+            return self._connect()
+
+    def _migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        applied = {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+        pending = [(n, sql) for n, sql in MIGRATIONS if n not in applied]
+        if not pending:
+            return
+        if applied:
+            backup = self.path.with_name(f"{self.path.name}.before-{pending[0][0]}.bak")
+            dest = sqlite3.connect(backup)
+            with dest:
+                self.conn.backup(dest)
+            dest.close()
+            os.chmod(backup, 0o600)
+            self.notices.append(f"Your data was upgraded to a newer format; a backup is in {backup.name}.")
+        for name, sql in pending:
+            with self.transaction():
+                for statement in _split_sql(sql):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, utc_now()))
+
+    def _restrict_permissions(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                try:
+                    os.chmod(p, 0o600)
+                except OSError:
+                    pass
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- profiles -------------------------------------------------------------------------------
+    def profile(self, name: str, *, create: bool = True) -> Profile:
+        name = name.strip()
+        if not name or len(name) > 64:
+            raise GmiError("E-PROFILE-NAME", f"A profile name must have 1 to 64 characters (found {name!r}).",
+                           fix="use a first name or a pseudonym, e.g. --profile anna")
+        row = self.conn.execute("SELECT * FROM profiles WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            if not create:
+                raise GmiError("E-PROFILE-UNKNOWN", f"There is no profile called {name!r}.",
+                               fix="check the spelling; `gmi profiles` lists the profiles on this computer.")
+            self.conn.execute("INSERT INTO profiles (name, created_at) VALUES (?, ?)", (name, utc_now()))
+            row = self.conn.execute("SELECT * FROM profiles WHERE name = ?", (name,)).fetchone()
+        return _profile(row)
+
+    def profiles(self) -> list[Profile]:
+        return [_profile(r) for r in self.conn.execute("SELECT * FROM profiles ORDER BY name")]
+
+    def save_profile_settings(self, profile_id: int, settings: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE profiles SET settings_json = ? WHERE id = ?",
+                          (json.dumps(settings, sort_keys=True), profile_id))
+
+    # -- sessions -------------------------------------------------------------------------------
+    def start_session(self, profile_id: int, kind: str, *, settings: dict[str, Any], seed: int | None = None,
+                      input_method: str | None = None, timing: dict[str, Any] | None = None,
+                      app_version: str, simulated: bool = False, started_at: str | None = None) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO sessions (profile_id, kind, started_at, settings_json, seed, input_method, timing_json,"
+            " app_version, simulated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (profile_id, kind, started_at or utc_now(), json.dumps(settings, sort_keys=True), seed, input_method,
+             json.dumps(timing or {}, sort_keys=True), app_version, int(simulated)))
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def update_session(self, session_id: int, *, timing: dict[str, Any] | None = None,
+                       input_method: str | None = None, status: str | None = None,
+                       ended_at: str | None = None) -> None:
+        sets, args = [], []
+        if timing is not None:
+            sets.append("timing_json = ?"); args.append(json.dumps(timing, sort_keys=True))
+        if input_method is not None:
+            sets.append("input_method = ?"); args.append(input_method)
+        if status is not None:
+            sets.append("status = ?"); args.append(status)
+            if ended_at is None and status != "running":
+                ended_at = utc_now()
+        if ended_at is not None:
+            sets.append("ended_at = ?"); args.append(ended_at)
+        if sets:
+            self.conn.execute(f"UPDATE sessions SET {', '.join(sets)} WHERE id = ?", (*args, session_id))
+
+    def sessions(self, profile_id: int, kind: str | None = None, last: int | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM sessions WHERE profile_id = ?"
+        args: list[Any] = [profile_id]
+        if kind:
+            sql += " AND kind = ?"; args.append(kind)
+        sql += " ORDER BY started_at DESC, id DESC"
+        if last:
+            sql += " LIMIT ?"; args.append(last)
+        rows = self.conn.execute(sql, args).fetchall()
+        return list(reversed(rows))
+
+    # -- laterality -----------------------------------------------------------------------------
+    def add_laterality_trial(self, session_id: int, row: dict[str, Any]) -> None:
+        """Write one answered (or missed) trial at once; a crash after this loses nothing of it."""
+        cols = ("trial_index", "stimulus_id", "part", "side", "view", "posture", "rotation_deg", "direction",
+                "level", "response", "correct", "rt_ms", "onset_ns")
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO laterality_trials (session_id, {', '.join(cols)}, answered_at)"
+            f" VALUES (?, {', '.join('?' for _ in cols)}, ?)",
+            (session_id, *(row[c] for c in cols), utc_now()))
+
+    def laterality_trials(self, session_id: int) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM laterality_trials WHERE session_id = ? ORDER BY trial_index",
+                                 (session_id,)).fetchall()
+
+
+def _profile(row: sqlite3.Row) -> Profile:
+    return Profile(row["id"], row["name"], row["created_at"], json.loads(row["settings_json"] or "{}"))
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
