@@ -46,6 +46,18 @@ def load_library(settings: DrillSettings, data_dir, profile_name: str) -> Stimul
     return load_manifest(default_stimuli_dir())
 
 
+def check_drill_can_run(ctx) -> StimulusLibrary:
+    """Validate settings and find images for them; raises GmiError with the fix otherwise."""
+    settings = ctx.drill.effective().validate()
+    library = load_library(settings, ctx.data_dir, ctx.profile.name)
+    pool = library.select(settings.part, settings.views or None, settings.rotations or None, settings.level)
+    if not pool:
+        raise GmiError("E-NO-STIMULI", f"The image library has no {settings.part} images for these settings.",
+                       fix="choose another body part, more views or rotations, or a higher image level.")
+    design_trials(pool, settings.trials, 0)   # both sides present?
+    return library
+
+
 @dataclass
 class TimingFacts:
     refresh_hz: int = 0
