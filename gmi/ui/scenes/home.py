@@ -52,8 +52,8 @@ class HomeScene(GuiScene):
         part = d.part
         rows: list[tuple[str, Callable | None, Callable | None, Callable | None]] = [
             (f"Start: left or right? ({part})", self.start_drill, None, None),
-            (f"Body part: {part}   ◀ ▶", None, lambda: self.cycle_part(-1), lambda: self.cycle_part(1)),
-            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}   ◀ ▶",
+            (f"Body part: {part}  (Left/Right to change)", None, lambda: self.cycle_part(-1), lambda: self.cycle_part(1)),
+            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}",
              self.toggle_mode, self.toggle_mode, self.toggle_mode),
             ("Settings", self.open_settings, None, None),
             ("My results", self.open_results, None, None),
@@ -76,7 +76,7 @@ class HomeScene(GuiScene):
         w, _ = surface.get_size()
         margin = max(24, w // 24)
         y = draw_paragraph(surface, "gmi", t.font(52, True), t.fg, margin, margin // 2, w - 2 * margin)
-        draw_paragraph(surface, f"Hello, {self.ctx.profile.name}.  ↑ ↓ to choose, Enter to start — or use the mouse.",
+        draw_paragraph(surface, f"Hello, {self.ctx.profile.name}.  Up and Down arrows to choose, Enter to start — or use the mouse.",
                        t.font(26), t.muted, margin, y, w - 2 * margin)
         if self.side_panel and self.side_panel.width > t.px(260):
             self._draw_side_panel(surface, self.side_panel)
