@@ -278,7 +278,7 @@ def _stop_rules(root: Table, used: list[str]) -> StopRules:
     table = root.table("stop")
     if table is not None:
         table.unknown_keys(STOP_KEYS)
-    pain_above = _int_or_default(table, "pain_above", "stop", used, unit="(NRS 0–10)")
+    pain_above = _int_or_default(table, "pain_above", "stop", used, unit="on the 0–10 pain scale")
     rise_above = table.integer("rise_above", *LIMITS["rise_above"], unit="NRS points") if table else None
     if table is not None and table.has("then"):
         then = table.choice("then", ACTIONS_AFTER_STOP)
@@ -362,7 +362,7 @@ def _item(table: Table, index: int, plan_rule: ProgressionRule | None, used: lis
     before = len(checker.problems.problems)
     table.unknown_keys(ITEM_KEYS, hint="each [[hierarchy]] item has these keys")
     name = table.string("name", required=True, max_len=80, example='"Bend to pick up a sock"')
-    fear = table.integer("fear", *LIMITS["fear"], required=True, unit="(0 = no fear, 100 = extreme fear)")
+    fear = table.integer("fear", *LIMITS["fear"], required=True, example="50")
     movement = table.choice("movement", MOVEMENT_NAMES) if table.has("movement") else None
     activity = table.string("activity", max_len=200) if table.has("activity") else None
     if table.has("movement") and table.has("activity"):
@@ -411,7 +411,7 @@ def _levels(item: Table, movement: str | None, camera_free: bool, used: list[str
     for number, table in enumerate(item.tables("levels", required=True, min_items=LIMITS["levels"][0],
                                                max_items=LIMITS["levels"][1]), start=1):
         table.unknown_keys(LEVEL_KEYS, hint="each [[hierarchy.levels]] has these keys")
-        reps = table.integer("reps", *LIMITS["reps"], required=True, unit="per set")
+        reps = table.integer("reps", *LIMITS["reps"], required=True, unit="per set", example="5")
         sets = table.integer("sets", *LIMITS["sets"]) if table.has("sets") else _default("hierarchy.levels.sets", used)
         hold = table.number("hold_s", *LIMITS["hold_s"], unit="s") if table.has("hold_s") \
             else _default("hierarchy.levels.hold_s", used)
@@ -431,7 +431,7 @@ def _levels(item: Table, movement: str | None, camera_free: bool, used: list[str
                                   found=f"target_deg = {table.get('target_deg')!r}", fix="remove target_deg")
                 else:
                     target = table.number("target_deg", span[0], span[1],
-                                          unit=f"degrees (plausible for {movement})")
+                                          unit=f"degrees for {movement}")
         if None in (reps, sets, hold, rest):
             continue
         levels.append(Level(number=number, reps=reps, sets=sets, hold_s=hold, rest_s=rest,  # type: ignore[arg-type]

@@ -161,10 +161,12 @@ def _decide_advance(plan: Plan, item_index: int, level: int, rule: AdvanceRule, 
         return _moved(plan, item_index, level, Action.ADVANCE,
                       f"You reached the target in {n} of the last {_sessions(n)} and {pain}")
     what = f"You reached the target in {reached} of the last {_sessions(len(window))}"
-    if reached > len(good):
-        what += f", and pain rose by more than {points(rule.max_pain_rise)} in {reached - len(good)} of them" \
-            if any(o.at_target and o.pain_rise is not None for o in window) else \
-            ", but the pain ratings are missing"
+    too_painful = sum(o.at_target and o.pain_rise is not None and o.pain_rise > rule.max_pain_rise for o in window)
+    unrated = sum(o.at_target and o.pain_rise is None for o in window)
+    if too_painful:
+        what += f", and pain rose by more than {points(rule.max_pain_rise)} in {too_painful} of them"
+    if unrated:
+        what += f"; the pain ratings are missing for {unrated} of them"
     need = (f"{_sessions(n)} in a row at target, with pain rising by at most {points(rule.max_pain_rise)}, "
             "move you on")
     decision = _moved(plan, item_index, level, Action.HOLD, what)
