@@ -314,3 +314,12 @@ def test_damaged_plan_text_never_raises_anything_but_gmi_error(path, data):
         parse_plan("\n".join(lines), "damaged.toml")
     except GmiError as exc:
         assert exc.problems
+
+
+def test_every_field_and_movement_is_documented():
+    doc = (ROOT / "docs" / "plans.md").read_text(encoding="utf-8")
+    for key in set(plans_mod.TOP_KEYS + plans_mod.ITEM_KEYS + plans_mod.LEVEL_KEYS + plans_mod.STOP_KEYS
+                   + plans_mod.ADVANCE_KEYS + plans_mod.QUOTA_KEYS) | set(MOVEMENT_NAMES):
+        assert f"`{key}`" in doc or f"[{key}]" in doc or f"`[{key}]`" in doc, key
+    for name, default in plans_mod.DEFAULTS.items():
+        assert str(default.value) in doc, name
