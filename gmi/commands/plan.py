@@ -30,6 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_common(show)
     show.set_defaults(func=run_show)
 
+    session = sub.add_parser("exposure", help="start the next exposure session of the current plan now",
+                             description="Open the next exposure session of the profile's plan straight away.")
+    session.add_argument("--camera-free", action="store_true",
+                         help="log the session by tapping even if a camera is available")
+    session.add_argument("--fullscreen", action="store_true")
+    add_common(session)
+    session.set_defaults(func=run_session)
+
 
 def run_check(args: argparse.Namespace) -> int:
     """Every file is checked; all problems of every invalid file are printed; exit 2 if any is invalid."""
@@ -88,3 +96,28 @@ def run_show(args: argparse.Namespace) -> int:
           f"(sha256 {installed.sha256[:12]}…; {installs} install{'s' * (installs > 1)} in total).")
     print(f"Next session: \"{decision.item}\", level {decision.level}. {decision.reason}")
     return 0
+
+
+def run_session(args: argparse.Namespace) -> int:
+    from gmi.commands.args import data_dir_of
+    from gmi.store.exposure import require_current_plan
+    from gmi.ui.app import App, AppContext
+
+    db = open_database(args)
+    try:
+        ctx = AppContext.load(db, profile_of(args), data_dir_of(args))
+        require_current_plan(db, ctx.profile.id, ctx.profile.name)   # say so before a window opens
+        import pygame
+
+        from gmi.ui.app import open_window
+        from gmi.ui.scenes.exposure import ExposureScene
+
+        screen = open_window(args.fullscreen)
+        try:
+            app = App(screen, ctx)
+            app.push(ExposureScene(use_camera=not args.camera_free))
+            return app.run()
+        finally:
+            pygame.quit()
+    finally:
+        db.close()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
 from gmi.core.errors import GmiError
 from gmi.core.plans import Item, Level, Plan
@@ -74,6 +74,32 @@ class RepResult:
     target_reached: bool
     hold_s: float
     duration_s: float
+
+
+@dataclass(frozen=True)
+class PoseSnapshot:
+    """What the camera pipeline has for the exposure screen right now.
+
+    ``frame`` is the preview to show (an RGB ``numpy.ndarray`` of shape (h, w, 3), uint8, skeleton already
+    drawn on it) or None; ``reps`` are the repetitions finished since the previous snapshot (each handed
+    out once); ``guidance`` is a short instruction ("step back so I can see your hips") or None;
+    ``lost`` is True once the camera has stopped for good (the session carries on by tapping)."""
+
+    angle_deg: float | None = None
+    reps: tuple[RepResult, ...] = ()
+    guidance: str | None = None
+    frame: Any = None
+    lost: bool = False
+
+
+@runtime_checkable
+class PoseFeed(Protocol):
+    """The pose pipeline as the exposure session sees it (implemented in gmi/pose; it runs off the UI
+    thread, so ``latest`` must return at once)."""
+
+    def latest(self) -> PoseSnapshot | None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -161,7 +187,7 @@ def compare(expected_pain: int, experienced_pain: int, fear_before: int, fear_af
         said.append(f"Your fear went up from {fear_before} to {fear_after}.")
     else:
         said.append(f"Your fear was about the same ({fear_before} before, {fear_after} after).")
-    feared = f'"{feared_outcome}"' if feared_outcome else "What you feared"
+    feared = f'What you were afraid of ("{feared_outcome}")' if feared_outcome else "What you were afraid of"
     said.append({"no": f"{feared} did not happen.",
                  "partly": f"{feared} happened only in part.",
                  "yes": f"{feared} happened. Talk it over with your physiotherapist."}[outcome_happened])
@@ -363,6 +389,13 @@ class ExposureSession:
         self.paused = False
         self._paused_at = None
         return [self._emit("event", name="resumed", paused_s=round(gap, 3))]
+
+    def switch_to_tap(self, why: str) -> list[Record]:
+        """The camera is gone (or was never there): carry on by tapping; what was counted stays counted."""
+        if self.mode is Mode.TAP:
+            return []
+        self.mode = Mode.TAP
+        return [self._emit("event", name="camera_free", reason=why)]
 
     def finish_early(self) -> list[Record]:
         """The patient ends the moving part (always allowed; in a quota baseline this is the normal end)."""

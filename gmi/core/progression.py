@@ -160,13 +160,19 @@ def _decide_advance(plan: Plan, item_index: int, level: int, rule: AdvanceRule, 
         pain = "pain did not rise" if worst <= 0 else f"pain rose by at most {points(worst)}"
         return _moved(plan, item_index, level, Action.ADVANCE,
                       f"You reached the target in {n} of the last {_sessions(n)} and {pain}")
-    what = f"You reached the target in {reached} of the last {_sessions(len(window))}"
+    if len(window) == 1:
+        what = f"You {'reached' if reached else 'did not reach'} the target in your last session"
+    else:
+        what = f"You reached the target in {reached} of the last {_sessions(len(window))}"
+    if not last.at_target and not last.stopped_by_pain and last.reps_target:
+        what += f" ({last.reps_at_target} of {last.reps_target} repetitions reached it last time)"
     too_painful = sum(o.at_target and o.pain_rise is not None and o.pain_rise > rule.max_pain_rise for o in window)
     unrated = sum(o.at_target and o.pain_rise is None for o in window)
     if too_painful:
-        what += f", and pain rose by more than {points(rule.max_pain_rise)} in {too_painful} of them"
+        what += f", and pain rose by more than {points(rule.max_pain_rise)}" + \
+            (f" in {too_painful} of them" if len(window) > 1 else "")
     if unrated:
-        what += f"; the pain ratings are missing for {unrated} of them"
+        what += "; the pain ratings are missing" + (f" for {unrated} of them" if len(window) > 1 else "")
     need = (f"{_sessions(n)} in a row at target, with pain rising by at most {points(rule.max_pain_rise)}, "
             "move you on")
     decision = _moved(plan, item_index, level, Action.HOLD, what)

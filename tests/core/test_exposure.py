@@ -232,7 +232,7 @@ def test_full_session_decides_and_compares_expected_with_experienced(plan):
     assert session.comparison.sentences == (
         "You expected pain of 6/10; it was 3/10: 3 points less than you expected. That is a real difference.",
         "Your fear went down from 70 to 40: a real change.",
-        '"my back will lock" did not happen.')
+        'What you were afraid of ("my back will lock") did not happen.')
     assert record.kind == "decision" and record.data["action"] == "advance" and record.data["level"] == 2
     assert "level 2" in record.data["reason"] and record.data["comparison"] == session.comparison.text
 
@@ -256,19 +256,19 @@ def test_finish_early_in_a_quota_baseline(plan):
 
 @pytest.mark.parametrize("exp,had,fb,fa,happened,expected", [
     (3, 3, 50, 45, "no", ("Your pain was what you expected: 3/10.", "Your fear was about the same (50 before, 45 after).",
-                          '"x" did not happen.')),
+                          'What you were afraid of ("x") did not happen.')),
     (2, 5, 30, 60, "yes", ("It hurt more than you expected: 5/10 instead of 2/10. That is worth knowing; tell your "
                            "physiotherapist. That is a real difference.", "Your fear went up from 30 to 60.",
-                           '"x" happened. Talk it over with your physiotherapist.')),
+                           'What you were afraid of ("x") happened. Talk it over with your physiotherapist.')),
     (4, 3, 50, 50, "partly", ("You expected pain of 4/10; it was 3/10: 1 point less than you expected.",
-                              "Your fear was about the same (50 before, 50 after).", '"x" happened only in part.')),
+                              "Your fear was about the same (50 before, 50 after).", 'What you were afraid of ("x") happened only in part.')),
 ])
 def test_compare_phrases(exp, had, fb, fa, happened, expected):
     assert compare(exp, had, fb, fa, "x", happened).sentences == expected
 
 
 def test_compare_without_words_for_the_feared_outcome():
-    assert compare(3, 3, 50, 50, "", "no").sentences[-1] == "What you feared did not happen."
+    assert compare(3, 3, 50, 50, "", "no").sentences[-1] == "What you were afraid of did not happen."
 
 
 def test_quota_targets_split_over_sets(plan):
@@ -289,3 +289,15 @@ def test_wrong_phase_calls_are_refused(plan):
         session.finish()
     with pytest.raises(GmiError):
         session.add_rep(RepResult(10, True, 0, 1))
+
+
+def test_switching_to_tap_mode_when_the_camera_is_lost(plan):
+    session, clock, records = make(plan, mode=Mode.CAMERA)
+    rate_before(session)
+    session.start()
+    session.add_rep(RepResult(peak_deg=34.2, target_reached=True, hold_s=0.0, duration_s=2.1))
+    (event,) = session.switch_to_tap("camera lost")
+    assert event.data == {"name": "camera_free", "reason": "camera lost"} and session.mode is Mode.TAP
+    assert session.switch_to_tap("again") == []
+    session.tap()
+    assert session.reps_done == 2 and [r.data["source"] for r in records if r.kind == "repetition"] == ["camera", "tap"]
