@@ -240,7 +240,7 @@ def _build(source: TomlSource) -> Plan:
             programme_raw = table.data
             if PROGRAMME_VALIDATOR is not None:
                 programme = PROGRAMME_VALIDATOR(table)
-    items = _items(root, progression, stop, used)
+    items = _items(root, progression, used)
     if progression is not None and stop.rise_above is not None and isinstance(progression, AdvanceRule) \
             and stop.then == "hold" and stop.rise_above >= progression.step_back_rise:
         checker.problem(("stop", "rise_above"),
@@ -267,10 +267,12 @@ def _default(name: str, used: list[str]) -> Any:
     return DEFAULTS[name].value
 
 
-def _int_or_default(table: Table | None, key: str, section: str, used: list[str], **kw: Any) -> Any:
-    low, high = LIMITS[key]
+def _or_default(table: Table | None, key: str, section: str, used: list[str], *, integer: bool = True,
+                unit: str = "") -> Any:
+    """The number written in the file (checked against LIMITS), or the labelled default (noted in ``used``)."""
     if table is not None and table.has(key):
-        return table.integer(key, low, high, **kw)
+        check = table.integer if integer else table.number
+        return check(key, *LIMITS[key], unit=unit)
     return _default(f"{section}.{key}", used)
 
 
@@ -278,7 +280,7 @@ def _stop_rules(root: Table, used: list[str]) -> StopRules:
     table = root.table("stop")
     if table is not None:
         table.unknown_keys(STOP_KEYS)
-    pain_above = _int_or_default(table, "pain_above", "stop", used, unit="on the 0–10 pain scale")
+    pain_above = _or_default(table, "pain_above", "stop", used, unit="on the 0–10 pain scale")
     rise_above = table.integer("rise_above", *LIMITS["rise_above"], unit="NRS points") if table else None
     if table is not None and table.has("then"):
         then = table.choice("then", ACTIONS_AFTER_STOP)
@@ -339,7 +341,7 @@ def _progression(table: Table | None, inherited: ProgressionRule | None, used: l
     return QuotaRule(b, s, w) if None not in (b, s, w) else None
 
 
-def _items(root: Table, plan_rule: ProgressionRule | None, stop: StopRules, used: list[str]) -> list[Item]:
+def _items(root: Table, plan_rule: ProgressionRule | None, used: list[str]) -> list[Item]:
     items: list[Item] = []
     tables = root.tables("hierarchy", required=True, min_items=LIMITS["items"][0], max_items=LIMITS["items"][1])
     names: dict[str, int] = {}
@@ -412,11 +414,9 @@ def _levels(item: Table, movement: str | None, camera_free: bool, used: list[str
                                                max_items=LIMITS["levels"][1]), start=1):
         table.unknown_keys(LEVEL_KEYS, hint="each [[hierarchy.levels]] has these keys")
         reps = table.integer("reps", *LIMITS["reps"], required=True, unit="per set", example="5")
-        sets = table.integer("sets", *LIMITS["sets"]) if table.has("sets") else _default("hierarchy.levels.sets", used)
-        hold = table.number("hold_s", *LIMITS["hold_s"], unit="s") if table.has("hold_s") \
-            else _default("hierarchy.levels.hold_s", used)
-        rest = table.number("rest_s", *LIMITS["rest_s"], unit="s") if table.has("rest_s") \
-            else _default("hierarchy.levels.rest_s", used)
+        sets = _or_default(table, "sets", "hierarchy.levels", used)
+        hold = _or_default(table, "hold_s", "hierarchy.levels", used, integer=False, unit="s")
+        rest = _or_default(table, "rest_s", "hierarchy.levels", used, integer=False, unit="s")
         note = table.string("note", max_len=300)
         target = None
         if table.has("target_deg"):

@@ -230,3 +230,11 @@ def test_every_screen_fits_at_large_text(app, scale, plan):
     assert all(fits for _, fits, _ in seen), seen
     if scale == 1.0:
         assert all(shrink == 1.0 for _, _, shrink in seen)     # the normal size fits without shrinking
+
+
+def test_a_foot_pedal_sending_an_answer_key_counts_repetitions(app):
+    app.ctx.prefs.left_key, app.ctx.prefs.right_key = "page up", "page down"
+    scene, clock, _ = open_scene(app, HAND)
+    answer_before(app, scene)
+    key(app, pygame.K_PAGEDOWN, 2)
+    assert scene.session.reps_done == 2

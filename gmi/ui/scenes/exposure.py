@@ -277,7 +277,7 @@ class ExposureScene(Scene):
             self.app.pop()
 
     def _on_during(self, i: Intent) -> None:
-        if i is Intent.TAP:
+        if i in (Intent.TAP, Intent.LEFT, Intent.RIGHT):   # the answer keys too: a foot pedal may send them
             self._handle(self.session.tap())
         elif i is Intent.DOWN:
             self._ask_pain()
@@ -424,7 +424,8 @@ class ExposureScene(Scene):
             advice = VIEW_ADVICE.get(MOVEMENT_VIEWS.get(s.item.movement or "", ""), "")
             how = f"The camera counts your repetitions. {advice}"
         else:
-            how = "Tap once for each repetition: space, a foot pedal, or a click on the big button."
+            how = ("Tap once for each repetition: space, a foot pedal, your answer keys, or a click on the big "
+                   "button.")
         y = draw_paragraph(surface, how, t.font(26), t.fg, m, y + 12, width)
         if self.notice:
             y = draw_paragraph(surface, self.notice, t.font(24), t.warn, m, y + 12, width)
