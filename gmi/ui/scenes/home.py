@@ -19,8 +19,17 @@ from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
 from gmi.ui.widgets import draw_paragraph, draw_text, panel
 
-# (label, factory) pairs added by other parts of the program (imagery, mirror, exposure, history ...).
-HOME_ENTRIES: list[tuple[str, Callable[[], Scene]]] = []
+# The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
+HOME_ENTRIES: list[tuple[str, str]] = [
+    ("Graded exposure: today's movement", "gmi.ui.scenes.exposure:ExposureScene"),
+]
+
+
+def _open_entry(target: str) -> Scene:
+    import importlib
+
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)()
 
 
 class HomeScene(GuiScene):
@@ -58,7 +67,7 @@ class HomeScene(GuiScene):
             ("Settings", self.open_settings, None, None),
             ("My results", self.open_results, None, None),
         ]
-        rows += [(label, (lambda f=factory: self.app.push(f())), None, None) for label, factory in HOME_ENTRIES]
+        rows += [(label, (lambda t=target: self.app.push(_open_entry(t))), None, None) for label, target in HOME_ENTRIES]
         rows.append(("Quit", self.app.quit, None, None))
         # Two columns of buttons when they would not fit in one (large text on a small window).
         per_col = max(1, (h - top - margin) // (bh + gap))
