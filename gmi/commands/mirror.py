@@ -1,0 +1,160 @@
+"""`gmi mirror`: the digital mirror (GMI stage 3).
+
+With ``--snapshot OUT.png`` one mirrored frame from a camera or a video file is saved without opening a
+window (to check a set-up, and for tests). Without it the mirror session opens in the program window;
+``--box`` opens the camera-free guide for a physical mirror box instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from gmi.commands.args import add_common, bounded
+from gmi.core.errors import GmiError, Problem
+from gmi.core.mirror import KEEP_SIDES, LINE_MAX, LINE_MIN, mirror_frame
+
+CAMERA_WARMUP_FRAMES = 10   # the first frames of many webcams are dark while exposure settles
+SNAPSHOT_TYPES = (".png", ".jpg", ".jpeg")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("mirror", help="mirror therapy: webcam mirror, mirror-box guide, or one mirrored snapshot",
+                       description=__doc__.split("\n\n")[1] if __doc__ else None)
+    p.add_argument("--source", metavar="CAMERA_INDEX|VIDEO", default="0",
+                   help="a camera number (0 is the first camera) or a video file (default: 0)")
+    p.add_argument("--keep", choices=KEEP_SIDES, default=None,
+                   help="which half of the picture is real; the other half shows its reflection "
+                        "(default: the side that does not hurt, else left)")
+    p.add_argument("--line", metavar="X", default="0.5",
+                   help=f"where the mirror line is: a fraction of the width from {LINE_MIN} to {LINE_MAX} "
+                        "(default 0.5), or a pixel column such as 320px")
+    p.add_argument("--frame", metavar="N", type=bounded(int, 0, 10_000_000), default=0,
+                   help="for a video: which frame to mirror (default: the first)")
+    p.add_argument("--snapshot", metavar="OUT.png", help="save one mirrored frame here and stop (no window)")
+    p.add_argument("--box", action="store_true", help="no camera: guide a session with a physical mirror box")
+    p.add_argument("--part", choices=("hands", "feet", "shoulder", "knee"), default=None,
+                   help="which limb (default: the programme's part)")
+    p.add_argument("--minutes", type=bounded(float, 1, 30, " min"), default=None,
+                   help="session length (default: the programme's dose, usually 5)")
+    add_common(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.snapshot:
+        if args.box:
+            raise GmiError("E-MIRROR-ARGS", "--box and --snapshot cannot be used together.",
+                           fix="a mirror box needs no camera: leave out --snapshot, or leave out --box")
+        out = save_snapshot(args.source, args.keep or "left", args.line, Path(args.snapshot), frame_index=args.frame)
+        print(f"Saved a mirrored frame to {out}")
+        return 0
+    from gmi.ui.mirror_scene import run_mirror
+
+    return run_mirror(args)
+
+
+# -- the snapshot -------------------------------------------------------------------------------------
+def parse_line(text: str, width: int | None = None) -> float:
+    """``0.4`` (fraction of the width) or ``320px`` (a pixel column, checked against ``width``)."""
+    raw = text.strip().lower()
+    try:
+        if raw.endswith("px"):
+            column = int(raw[:-2])
+            if width is None:
+                return -1.0  # checked again once the frame size is known
+            if not 1 <= column <= width - 1:
+                raise _line_error(text, f"a pixel column from 1 to {width - 1} (this picture is {width} wide)")
+            return column / width
+        value = float(raw)
+    except ValueError:
+        raise _line_error(text, f"a fraction from {LINE_MIN} to {LINE_MAX}, or a pixel column like 320px") from None
+    if not LINE_MIN <= value <= LINE_MAX:
+        raise _line_error(text, f"a fraction from {LINE_MIN} to {LINE_MAX} of the width (0.5 is the middle)")
+    return value
+
+
+def _line_error(found: str, allowed: str) -> GmiError:
+    return GmiError("E-MIRROR-LINE", "The mirror line is not usable.", problems=[
+        Problem("not a usable position", field="--line", found=repr(found), allowed=allowed,
+                fix="use --line 0.5 for the middle, or a pixel column such as --line 320px")])
+
+
+def _import_cv2():
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")   # cv2 prints warnings for a missing camera; we explain instead
+    try:
+        import cv2
+    except ImportError:
+        raise GmiError("E-CAMERA-STACK", "The camera features need OpenCV, which is not installed.",
+                       fix="install the camera extra: pip install 'gmi[camera]' (or use --box: no camera needed)") \
+            from None
+    return cv2
+
+
+def read_frame(source: str, frame_index: int = 0):
+    """One BGR frame from a camera index or a video file; GmiError (never a traceback) otherwise."""
+    cv2 = _import_cv2()
+    if source.strip().isdigit():
+        index = int(source)
+        cap = cv2.VideoCapture(index)
+        try:
+            if not cap.isOpened():
+                raise GmiError("E-CAMERA-NONE", f"No camera answers at index {index}.",
+                               fix="check that the camera is plugged in and not used by another program; try "
+                                   "--source 1 for a second camera, or use --box for a mirror box")
+            frame = None
+            for _ in range(CAMERA_WARMUP_FRAMES):
+                ok, got = cap.read()
+                if ok:
+                    frame = got
+            if frame is None:
+                raise GmiError("E-CAMERA-NONE", f"The camera at index {index} gives no pictures.",
+                               fix="close other programs using the camera, or try another --source")
+            return frame
+        finally:
+            cap.release()
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise GmiError("E-VIDEO-MISSING", f"There is no video file at {path}.",
+                       fix="check the file name, or give a camera number such as --source 0")
+    cap = cv2.VideoCapture(str(path))
+    try:
+        if not cap.isOpened():
+            raise GmiError("E-VIDEO-UNREADABLE", f"{path} cannot be read as a video.",
+                           fix="use a common video file (mp4, avi, mkv) or convert it first")
+        if frame_index:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, frame_index)
+        ok, frame = cap.read()
+        if not ok or frame is None:
+            count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+            if frame_index and count and frame_index >= count:
+                raise GmiError("E-VIDEO-FRAME", f"{path} has {count} frames; frame {frame_index} does not exist.",
+                               fix=f"use --frame from 0 to {count - 1}")
+            raise GmiError("E-VIDEO-UNREADABLE", f"No picture could be read from {path}.",
+                           fix="the file may be damaged or in an unusual format; try another file")
+        return frame
+    finally:
+        cap.release()
+
+
+def save_snapshot(source: str, keep: str, line: str, out: Path, *, frame_index: int = 0) -> Path:
+    if out.suffix.lower() not in SNAPSHOT_TYPES:
+        raise GmiError("E-SNAPSHOT-TYPE", f"A snapshot is saved as PNG or JPEG, not {out.suffix or 'no extension'}.",
+                       fix=f"end the file name with {' or '.join(SNAPSHOT_TYPES)}, e.g. mirror.png")
+    parse_line(line)            # a bad --line fails before the camera is touched
+    frame = read_frame(source, frame_index)
+    fraction = parse_line(line, frame.shape[1])
+    mirrored = mirror_frame(frame, keep, fraction)  # type: ignore[arg-type]
+    cv2 = _import_cv2()
+    ok, encoded = cv2.imencode(out.suffix.lower(), mirrored)
+    if not ok:
+        raise GmiError("E-SNAPSHOT-WRITE", f"The snapshot could not be encoded as {out.suffix}.", fix="use .png")
+    from gmi.store.location import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(out, encoded.tobytes(), mode=0o600)
+    except OSError as exc:
+        raise GmiError("E-SNAPSHOT-WRITE", f"The snapshot cannot be written to {out} ({exc.strerror or exc}).",
+                       fix="choose a folder you can write to") from None
+    return out
