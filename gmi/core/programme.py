@@ -20,6 +20,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Iterable
 
 from gmi.core.errors import ProblemList
@@ -27,7 +28,7 @@ from gmi.core.laterality import TrialResult, summarize
 from gmi.core.norms import DEFAULT_LR_ACCURACY_THRESHOLD_PTS, DEFAULT_LR_RT_THRESHOLD_MS, norm_for
 from gmi.core.postures import MIRROR_PARTS
 from gmi.core.stimuli import PARTS
-from gmi.core.tomlcheck import Checker, Table, TomlSource
+from gmi.core.tomlcheck import Checker, Table, TomlSource, load_toml
 
 STAGES: tuple[str, ...] = ("laterality", "imagery", "mirror")
 STAGE_LABELS: dict[str, str] = {"laterality": "Left/right recognition", "imagery": "Imagined movements",
@@ -153,15 +154,18 @@ PROGRAMME_KEYS = ("parts", "affected_side", "enforce_order", "start_stage", *STA
 
 
 def validate_programme(raw_table: Any, file: str, text: str, problems: ProblemList) -> Programme | None:
-    """Check the ``[programme]`` table of a plan; problems (with lines of ``text``) go into ``problems``.
-
-    Returns the programme, or None when it has problems. The plan loader calls this for its optional
-    ``[programme]`` table."""
-    before = len(problems.problems)
+    """Check a ``[programme]`` table taken out of a plan file (``text`` gives the lines); problems go into
+    ``problems``. Returns the programme, or None when it has problems."""
     checker = Checker(TomlSource(file, text, {"programme": raw_table}), problems)
     table = checker.root.table("programme")
-    if table is None:
-        return None
+    return check_programme_table(table) if table is not None else None
+
+
+def check_programme_table(table: Table) -> Programme | None:
+    """The plan loader's hook (``gmi.core.plans.PROGRAMME_VALIDATOR``): check the ``[programme]`` table,
+    recording problems on its checker; the programme, or None when it has problems."""
+    problems = table.checker.problems
+    before = len(problems.problems)
     table.unknown_keys(PROGRAMME_KEYS, hint="see plans/ for a complete example")
     parts = table.list_of("parts", "choice", required=True, min_items=1, max_items=len(PARTS), options=PARTS,
                           unique=True)
@@ -185,7 +189,21 @@ def validate_programme(raw_table: Any, file: str, text: str, problems: ProblemLi
         overrides[stage] = _stage_overrides(sub, stage)
     if len(problems.problems) > before or parts is None:
         return None
-    return Programme(tuple(parts), affected, bool(enforce), start or "laterality", overrides, file)
+    return Programme(tuple(parts), affected, bool(enforce), start or "laterality", overrides,
+                     table.checker.source.path)
+
+
+def load_programme(path: Path | str) -> Programme:
+    """The ``[programme]`` of a plan file on its own (for `gmi programme --plan`); GmiError E-PROGRAMME.
+    The plan's other tables are checked by the plan loader, not here."""
+    source = load_toml(path, what="plan")
+    checker = Checker(source)
+    table = checker.root.table("programme", required=True)
+    programme = check_programme_table(table) if table is not None else None
+    checker.raise_if_any("E-PROGRAMME", f"The GMI programme in {source.path} has errors.",
+                         fix="correct the lines named above; plans/programme-hands.toml is a complete example")
+    assert programme is not None
+    return programme
 
 
 def _stage_overrides(sub: Table, stage: str) -> dict[str, float]:

@@ -229,3 +229,19 @@ def test_programme_problems_can_be_raised_like_any_plan_error():
     with pytest.raises(GmiError) as info:
         problems.raise_if_any("E-PLAN", "The plan has errors.")
     assert "plan.toml:13" in str(info.value)
+
+
+def test_the_example_programme_loads_and_a_plan_without_one_is_explained(tmp_path):
+    from pathlib import Path
+
+    from gmi.core.programme import load_programme
+
+    example = Path(__file__).parents[2] / "plans" / "programme" / "hands.toml"
+    prog = load_programme(example)
+    assert prog.parts == ("hands",) and prog.affected_side == "right" and prog.source == str(example)
+    assert prog.settings("hands", "laterality").criteria["rt_max_s"].value == 2.5
+    other = tmp_path / "plan.toml"
+    other.write_text('[plan]\npatient = "x"\n')
+    with pytest.raises(GmiError) as info:
+        load_programme(other)
+    assert info.value.code == "E-PROGRAMME" and "programme" in str(info.value)
