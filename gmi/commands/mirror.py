@@ -8,14 +8,13 @@ window (to check a set-up, and for tests). Without it the mirror session opens i
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from gmi.commands.args import add_common, bounded
 from gmi.core.errors import GmiError, Problem
 from gmi.core.mirror import KEEP_SIDES, LINE_MAX, LINE_MIN, mirror_frame
+from gmi.pose.feed import import_cv2, read_frame
 
-CAMERA_WARMUP_FRAMES = 10   # the first frames of many webcams are dark while exposure settles
 SNAPSHOT_TYPES = (".png", ".jpg", ".jpeg")
 
 
@@ -50,9 +49,26 @@ def run(args: argparse.Namespace) -> int:
         out = save_snapshot(args.source, args.keep or "left", args.line, Path(args.snapshot), frame_index=args.frame)
         print(f"Saved a mirrored frame to {out}")
         return 0
-    from gmi.ui.mirror_scene import run_mirror
+    return run_live(args)
 
-    return run_mirror(args)
+
+def run_live(args: argparse.Namespace) -> int:
+    """The mirror session in the window. The camera is opened first, so a missing one is told here."""
+    from gmi.core.imagery import shipped_sequence
+    from gmi.ui.launch import run_scene
+    from gmi.ui.scenes.mirror import MirrorScene
+
+    sequence = shipped_sequence(args.part, "mirror") if args.part else None
+    line = parse_line(args.line)
+    if args.box:
+        return run_scene(args, lambda ctx: MirrorScene(setting="box", sequence=sequence, minutes=args.minutes),
+                         part=args.part)
+    from gmi.pose.feed import LiveFeed
+
+    feed = LiveFeed(args.source)
+    return run_scene(args, lambda ctx: MirrorScene(setting="camera", sequence=sequence, minutes=args.minutes,
+                                                   feed_factory=lambda: feed, source=args.source, keep=args.keep,
+                                                   line=line if line > 0 else 0.5), part=args.part)
 
 
 # -- the snapshot -------------------------------------------------------------------------------------
@@ -81,63 +97,6 @@ def _line_error(found: str, allowed: str) -> GmiError:
                 fix="use --line 0.5 for the middle, or a pixel column such as --line 320px")])
 
 
-def _import_cv2():
-    os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")   # cv2 prints warnings for a missing camera; we explain instead
-    try:
-        import cv2
-    except ImportError:
-        raise GmiError("E-CAMERA-STACK", "The camera features need OpenCV, which is not installed.",
-                       fix="install the camera extra: pip install 'gmi[camera]' (or use --box: no camera needed)") \
-            from None
-    return cv2
-
-
-def read_frame(source: str, frame_index: int = 0):
-    """One BGR frame from a camera index or a video file; GmiError (never a traceback) otherwise."""
-    cv2 = _import_cv2()
-    if source.strip().isdigit():
-        index = int(source)
-        cap = cv2.VideoCapture(index)
-        try:
-            if not cap.isOpened():
-                raise GmiError("E-CAMERA-NONE", f"No camera answers at index {index}.",
-                               fix="check that the camera is plugged in and not used by another program; try "
-                                   "--source 1 for a second camera, or use --box for a mirror box")
-            frame = None
-            for _ in range(CAMERA_WARMUP_FRAMES):
-                ok, got = cap.read()
-                if ok:
-                    frame = got
-            if frame is None:
-                raise GmiError("E-CAMERA-NONE", f"The camera at index {index} gives no pictures.",
-                               fix="close other programs using the camera, or try another --source")
-            return frame
-        finally:
-            cap.release()
-    path = Path(source).expanduser()
-    if not path.is_file():
-        raise GmiError("E-VIDEO-MISSING", f"There is no video file at {path}.",
-                       fix="check the file name, or give a camera number such as --source 0")
-    cap = cv2.VideoCapture(str(path))
-    try:
-        if not cap.isOpened():
-            raise GmiError("E-VIDEO-UNREADABLE", f"{path} cannot be read as a video.",
-                           fix="use a common video file (mp4, avi, mkv) or convert it first")
-        if frame_index:
-            cap.set(cv2.CAP_PROP_POS_FRAMES, frame_index)
-        ok, frame = cap.read()
-        if not ok or frame is None:
-            count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-            if frame_index and count and frame_index >= count:
-                raise GmiError("E-VIDEO-FRAME", f"{path} has {count} frames; frame {frame_index} does not exist.",
-                               fix=f"use --frame from 0 to {count - 1}")
-            raise GmiError("E-VIDEO-UNREADABLE", f"No picture could be read from {path}.",
-                           fix="the file may be damaged or in an unusual format; try another file")
-        return frame
-    finally:
-        cap.release()
-
-
 def save_snapshot(source: str, keep: str, line: str, out: Path, *, frame_index: int = 0) -> Path:
     if out.suffix.lower() not in SNAPSHOT_TYPES:
         raise GmiError("E-SNAPSHOT-TYPE", f"A snapshot is saved as PNG or JPEG, not {out.suffix or 'no extension'}.",
@@ -146,7 +105,7 @@ def save_snapshot(source: str, keep: str, line: str, out: Path, *, frame_index: 
     frame = read_frame(source, frame_index)
     fraction = parse_line(line, frame.shape[1])
     mirrored = mirror_frame(frame, keep, fraction)  # type: ignore[arg-type]
-    cv2 = _import_cv2()
+    cv2 = import_cv2()
     ok, encoded = cv2.imencode(out.suffix.lower(), mirrored)
     if not ok:
         raise GmiError("E-SNAPSHOT-WRITE", f"The snapshot could not be encoded as {out.suffix}.", fix="use .png")

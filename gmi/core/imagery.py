@@ -287,8 +287,11 @@ def imagery_phases(sequence: Sequence, mode: str | None = None, affected_side: s
     return phases
 
 
-def format_duration(seconds: float) -> str:
-    """Calm, coarse time for people: '45 s', '4 min', '1 min 30 s'."""
+def format_duration(seconds: float, *, coarse: bool = False) -> str:
+    """Time for people: '45 s', '4 min', '1 min 30 s'; ``coarse`` rounds a minute or more up to whole
+    minutes ('about 5 min left' reads calmer than a ticking '4 min 17 s')."""
+    if coarse and seconds >= 60:
+        return f"{-int(-seconds // 60)} min"
     seconds = max(0, int(round(seconds)))
     if seconds < 60:
         return f"{seconds} s"

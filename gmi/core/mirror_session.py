@@ -33,10 +33,11 @@ MIRROR_BOX_SETUP: tuple[str, ...] = (
     "Look only into the mirror. The reflection should look like your {affected} {noun}.",
 )
 CAMERA_SETUP: tuple[str, ...] = (
-    "Sit so that the camera sees both {nouns}, with the line between them.",
-    "Cover your {affected} {noun} or keep it out of the picture's kept half.",
-    "Move the line with the arrow keys until the reflection looks like one natural pair of {nouns}.",
-    "Look only at the screen.",
+    "Sit so that the camera sees both {nouns}, one each side of the dashed line.",
+    "Rest your {affected} {noun} where it is comfortable: the screen shows the reflection of your {unaffected} "
+    "{noun} in its place.",
+    "Move the line until the reflection looks like one natural pair of {nouns}.",
+    "Look only at the screen, not at your {nouns}.",
 )
 
 

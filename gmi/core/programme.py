@@ -78,8 +78,8 @@ CRITERIA: dict[str, dict[str, CriterionSpec]] = {
     "laterality": {
         "accuracy_min_pct": CriterionSpec("Accuracy", "higher", "%", 50, 100),
         "rt_max_s": CriterionSpec("Reaction time", "lower", "s", 0.5, 60),
-        "lr_rt_diff_max_s": CriterionSpec("Left–right time difference", "lower", "s", 0.05, 10),
-        "lr_accuracy_diff_max_pts": CriterionSpec("Left–right accuracy difference", "lower", "points", 1, 50),
+        "lr_rt_diff_max_s": CriterionSpec("Left–right time gap", "lower", "s", 0.05, 10),
+        "lr_accuracy_diff_max_pts": CriterionSpec("Left–right accuracy gap", "lower", "points", 1, 50),
     },
     "imagery": {
         "vividness_min": CriterionSpec("Vividness (1–5)", "higher", "", 1, 5),
@@ -279,8 +279,8 @@ class CriterionStatus:
         return self.source != "plan"
 
     def target_text(self) -> str:
-        sign = "≥" if self.better == "higher" else "≤"
-        return f"{sign} {_fmt(self.target)}{_unit(self.unit)}"
+        bound = "at least" if self.better == "higher" else "at most"
+        return f"{bound} {_fmt(self.target)}{_unit(self.unit)}"
 
     def value_text(self) -> str:
         return "not yet measured" if self.value is None else f"{_fmt(self.value)}{_unit(self.unit)}"
@@ -384,7 +384,7 @@ def evaluate(programme: Programme, part: str, sessions: Iterable[PracticeSession
     latest = per_day[-1][1] if per_day else None
     criteria = tuple(_criterion_status(key, value, latest) for key, value in settings.criteria.items())
     stable = int(settings.stable_days.value)
-    stable_status = CriterionStatus("stable_days", "Days in a row", stable, "higher", "days", float(streak),
+    stable_status = CriterionStatus("stable_days", "Good days in a row", stable, "higher", "days", float(streak),
                                     streak >= stable if per_day else None, min(1.0, streak / stable),
                                     settings.stable_days.source)
     today_sessions = [s for s in mine if s.day == today]

@@ -172,3 +172,4 @@ def test_images_are_found_upright_with_the_plainest_background(tmp_path):
 def test_ratings_scale_is_stated():
     assert VIVIDNESS_SCALE == (1, 5)
     assert format_duration(59.6) == "1 min" and format_duration(90) == "1 min 30 s" and format_duration(4) == "4 s"
+    assert format_duration(257, coarse=True) == "5 min" and format_duration(59, coarse=True) == "59 s"

@@ -84,7 +84,7 @@ def test_left_right_difference_and_slow_answers_hold_with_closeness_shown():
     assert by_key["accuracy_min_pct"].met and not status.ready
     slow = [laterality_day(d, 0.95, 3.0) for d in range(7)]
     by_key = {c.key: c for c in evaluate(prog, "hands", slow, [], DAY0 + timedelta(days=6)).criteria}
-    assert by_key["rt_max_s"].met is False and by_key["rt_max_s"].target_text() == "≤ 2.5 s"
+    assert by_key["rt_max_s"].met is False and by_key["rt_max_s"].target_text() == "at most 2.5 s"
     assert by_key["rt_max_s"].value_text() == "3 s"
 
 

@@ -17,6 +17,7 @@ from gmi.core.stimuli import PARTS
 from gmi.report.laterality import recent_results
 from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
+from gmi.ui.programme_panel import draw_programme_panel, programme_entries, programme_status
 from gmi.ui.widgets import draw_paragraph, draw_text, panel
 
 # (label, factory) pairs added by other parts of the program (imagery, mirror, exposure, history ...).
@@ -58,7 +59,9 @@ class HomeScene(GuiScene):
             ("Settings", self.open_settings, None, None),
             ("My results", self.open_results, None, None),
         ]
-        rows += [(label, (lambda f=factory: self.app.push(f())), None, None) for label, factory in HOME_ENTRIES]
+        entries = [*programme_entries(), *HOME_ENTRIES]
+        rows += [(label, (lambda f=factory: self.app.push(f())), None, None) for label, factory in entries]
+        self.programme = programme_status(self.ctx)
         rows.append(("Quit", self.app.quit, None, None))
         # Two columns of buttons when they would not fit in one (large text on a small window).
         per_col = max(1, (h - top - margin) // (bh + gap))
@@ -83,6 +86,11 @@ class HomeScene(GuiScene):
 
     def _draw_side_panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         t = self.theme
+        status, problem = self.programme
+        bottom = draw_programme_panel(surface, rect, t, status, problem)
+        rect = pygame.Rect(rect.x, bottom + 16, rect.width, rect.bottom - bottom - 16)
+        if rect.height < t.font(30, True).get_linesize() * 3:
+            return
         panel(surface, rect, t)
         x, y, width = rect.x + 20, rect.y + 16, rect.width - 40
         notices = list(self.ctx.notices)
