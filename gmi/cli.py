@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "gmi.commands.results",
     "gmi.commands.mirror",
     "gmi.commands.imagery",
+    "gmi.commands.programme",
 )
 
 

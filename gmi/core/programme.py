@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from gmi.core.errors import ProblemList
+from gmi.core.errors import GmiError, ProblemList
 from gmi.core.laterality import TrialResult, summarize
 from gmi.core.norms import DEFAULT_LR_ACCURACY_THRESHOLD_PTS, DEFAULT_LR_RT_THRESHOLD_MS, norm_for
 from gmi.core.postures import MIRROR_PARTS
@@ -204,6 +204,21 @@ def load_programme(path: Path | str) -> Programme:
                          fix="correct the lines named above; plans/programme-hands.toml is a complete example")
     assert programme is not None
     return programme
+
+
+def programme_for(part: str, plan: str | None = None, affected_side: str | None = None) -> tuple[Programme, str]:
+    """The plan's programme when it covers ``part``, else the default one, with a message saying why."""
+    if plan:
+        try:
+            programme = load_programme(plan)
+        except GmiError as exc:
+            return default_programme(part, affected_side), \
+                f"Your plan could not be read ({exc.message}); the default programme is shown."
+        if part in programme.parts:
+            return programme, ""
+        return default_programme(part, affected_side), \
+            f"Your plan covers {', '.join(programme.parts)}; {part} follows the default programme."
+    return default_programme(part, affected_side), ""
 
 
 def _stage_overrides(sub: Table, stage: str) -> dict[str, float]:

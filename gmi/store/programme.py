@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 
 from gmi.core.laterality import TrialResult
-from gmi.core.programme import STAGES, PracticeSession, StageEvent
+from gmi.core.programme import STAGES, PracticeSession, Programme, StageEvent, StageStatus, advance, evaluate
 from gmi.store.db import Database
 
 
@@ -78,3 +78,16 @@ def _minutes(row) -> float:
         span = datetime.fromisoformat(row["ended_at"]) - datetime.fromisoformat(row["started_at"])
         return round(span.total_seconds() / 60, 2)
     return 0.0
+
+
+def stage_status(db: Database, profile_id: int, programme: Programme, part: str, today: date, *,
+                 open_next: bool = True) -> tuple[StageStatus, StageEvent | None]:
+    """Where the patient stands today. With ``open_next``, criteria that hold open the next stage: the
+    advance is recorded (by gmi) and the status of the new stage is returned with the event."""
+    history = practice_history(db, profile_id, part)
+    status = evaluate(programme, part, history, events(db, profile_id, part), today)
+    moved = advance(status, datetime.now(timezone.utc)) if open_next else None
+    if moved is None:
+        return status, None
+    add_event(db, profile_id, moved)
+    return evaluate(programme, part, history, events(db, profile_id, part), today), moved

@@ -13,9 +13,8 @@ from typing import Any, Callable
 
 import pygame
 
-from gmi.core.errors import GmiError
-from gmi.core.programme import STAGE_LABELS, Programme, StageStatus, default_programme, evaluate, load_programme
-from gmi.store.programme import events, practice_history
+from gmi.core.programme import STAGE_LABELS, Programme, StageStatus, programme_for
+from gmi.store.programme import stage_status
 from gmi.ui.widgets import draw_paragraph, draw_text, panel
 
 SETTINGS_KEY = "programme"     # profile settings: {"plan": path or None, "affected_side": left|right|both}
@@ -36,19 +35,11 @@ def remember_programme_settings(ctx, **values: Any) -> None:
 
 
 def active_programme(ctx, part: str | None = None) -> tuple[Programme, str, str]:
-    """(programme, part, problem): the plan's programme when it covers ``part``, else the default one."""
+    """(programme, part, message): the plan's programme when it covers ``part``, else the default one."""
     part = part or ctx.drill.part
     saved = programme_settings(ctx)
-    problem = ""
-    if saved.get("plan"):
-        try:
-            programme = load_programme(saved["plan"])
-            if part in programme.parts:
-                return programme, part, ""
-            problem = f"Your plan covers {', '.join(programme.parts)}; {part} follows the default programme."
-        except GmiError as exc:
-            problem = f"Your plan could not be read ({exc.message}); the default programme is shown."
-    return default_programme(part, saved.get("affected_side")), part, problem
+    programme, message = programme_for(part, saved.get("plan"), saved.get("affected_side"))
+    return programme, part, message
 
 
 def affected_side(ctx, programme: Programme | None = None) -> str | None:
@@ -57,10 +48,12 @@ def affected_side(ctx, programme: Programme | None = None) -> str | None:
 
 
 def programme_status(ctx, today: date | None = None, part: str | None = None) -> tuple[StageStatus, str]:
+    """The status for the home screen; criteria that hold open the next stage (recorded, with a notice)."""
     programme, part, problem = active_programme(ctx, part)
-    history = practice_history(ctx.db, ctx.profile.id, part)
-    status = evaluate(programme, part, history, events(ctx.db, ctx.profile.id, part),
-                      today or datetime.now().astimezone().date())
+    status, moved = stage_status(ctx.db, ctx.profile.id, programme, part, today or datetime.now().astimezone().date())
+    if moved is not None:
+        opened = f"Well done: the next stage, {STAGE_LABELS[moved.to_stage].lower()}, is now open."
+        problem = f"{opened} {problem}".strip()
     return status, problem
 
 
@@ -72,18 +65,18 @@ def _bar(surface: pygame.Surface, rect: pygame.Rect, share: float, colour, theme
 
 
 def draw_programme_panel(surface: pygame.Surface, rect: pygame.Rect, theme, status: StageStatus,
-                         problem: str = "") -> int:
+                         message: str = "") -> int:
     """Draw the programme status in a panel at the top of ``rect``, as tall as it needs (at most ``rect``);
     returns the panel's bottom."""
     layer = pygame.Surface(rect.size, pygame.SRCALPHA)
-    bottom = _draw_status(layer, layer.get_rect(), theme, status, problem)
+    bottom = _draw_status(layer, layer.get_rect(), theme, status, message)
     box = pygame.Rect(rect.x, rect.y, rect.width, min(rect.height, bottom + 12))
     panel(surface, box, theme)
     surface.blit(layer, rect.topleft, area=pygame.Rect(0, 0, rect.width, box.height))
     return box.bottom
 
 
-def _draw_status(surface: pygame.Surface, rect: pygame.Rect, t, status: StageStatus, problem: str) -> int:
+def _draw_status(surface: pygame.Surface, rect: pygame.Rect, t, status: StageStatus, message: str) -> int:
     x, y, width = rect.x + 20, rect.y + 14, rect.width - 40
     stage_no = status.stages.index(status.stage) + 1
     y = draw_paragraph(surface, f"Your programme · {status.part}", t.font(22), t.muted, x, y, width)
@@ -96,6 +89,8 @@ def _draw_status(surface: pygame.Surface, rect: pygame.Rect, t, status: StageSta
         colour = t.good if k < stage_no - 1 else t.accent if k == stage_no - 1 else t.bg
         pygame.draw.rect(surface, colour, seg, border_radius=4)
     y += 20
+    if message:   # a stage just opened, or the plan could not be used: said before anything else
+        y = draw_paragraph(surface, message, t.font(20, True), t.accent, x, y, width) + 6
     dose = status.dose_today
     unit = "images" if dose.unit == "images" else "min"
     done_text = (f"Today: {dose.sessions_done} of {dose.sessions_per_day} sessions done"
@@ -120,7 +115,7 @@ def _draw_status(surface: pygame.Surface, rect: pygame.Rect, t, status: StageSta
         target = f"aim: {c.target_text()}" + (" (default)" if c.is_default else " (your plan)")
         draw_text(surface, target, small, t.muted, (x, y))
         y += small.get_linesize() + 4
-    for note in ([problem] if problem else []) + list(status.notes):
+    for note in status.notes:
         if y + small.get_linesize() > rect.bottom - 8:
             break
         y = draw_paragraph(surface, note, small, t.muted, x, y + 2, width)
@@ -128,8 +123,10 @@ def _draw_status(surface: pygame.Surface, rect: pygame.Rect, t, status: StageSta
 
 
 def programme_entries() -> list[tuple[str, Callable[[], Any]]]:
-    """Home-screen buttons for stages 2 and 3 (the laterality drill has its own)."""
+    """Home-screen buttons for stages 2 and 3 and the programme (the laterality drill has its own)."""
     from gmi.ui.scenes.imagery import ImageryScene
     from gmi.ui.scenes.mirror import MirrorChoiceScene
+    from gmi.ui.scenes.programme import ProgrammeScene
 
-    return [("Imagined movements", ImageryScene), ("Mirror therapy", MirrorChoiceScene)]
+    return [("Imagined movements", ImageryScene), ("Mirror therapy", MirrorChoiceScene),
+            ("My programme (flare, going back)", ProgrammeScene)]

@@ -270,3 +270,32 @@ def test_tones_fade_in_and_out():
     assert samples.shape == (1600, 2) and samples.dtype == np.int16
     assert abs(int(samples[0, 0])) < 50 and abs(int(samples[-1, 0])) < 50
     assert np.abs(samples).max() > 5000
+
+
+def test_home_shows_the_programme_and_opens_the_next_stage_when_criteria_hold(app):
+    from datetime import timedelta
+
+    from gmi.ui.scenes.home import HomeScene
+
+    db, pid = app.ctx.db, app.ctx.profile.id
+    today = datetime.now(timezone.utc)
+    for day in range(7, 0, -1):                     # seven good laterality days
+        sid = db.start_session(pid, "laterality", settings={"part": "hands"}, input_method="keys", app_version="t",
+                               started_at=(today - timedelta(days=day)).isoformat())
+        for i in range(40):
+            side = "left" if i % 2 else "right"
+            db.add_laterality_trial(sid, {"trial_index": i, "stimulus_id": "s", "part": "hands", "side": side,
+                                          "view": "dorsal", "posture": "flat", "rotation_deg": 0, "direction": "none",
+                                          "level": 1, "response": side, "correct": 1, "rt_ms": 1500.0,
+                                          "input_method": "keys", "onset_ns": 0})
+        db.update_session(sid, status="completed")
+    home = HomeScene()
+    app.push(home)
+    app.step(1 / 60)
+    status, message = home.programme
+    assert status.stage == "imagery" and "now open" in message
+    labels = [f.element.text for f in home.focusables]
+    assert "Imagined movements" in labels and "Mirror therapy" in labels
+    app.step(1 / 60)                               # drawing the panel works at this size
+    app.push(ImageryScene(guide=Guide(sound=False)))
+    assert isinstance(app.top, ImageryScene)       # the stage is open now

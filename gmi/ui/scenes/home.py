@@ -65,6 +65,10 @@ class HomeScene(GuiScene):
         rows.append(("Quit", self.app.quit, None, None))
         # Two columns of buttons when they would not fit in one (large text on a small window).
         per_col = max(1, (h - top - margin) // (bh + gap))
+        if len(rows) > per_col:   # shrink the buttons (not below a comfortable 44 px) before adding a column
+            fit = (h - top - margin) // len(rows) - gap
+            if fit >= 44:
+                bh, per_col = fit, len(rows)
         cols = 1 if len(rows) <= per_col else 2
         if cols == 2:
             col_w = (w - 3 * margin) // 2
