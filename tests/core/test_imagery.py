@@ -9,16 +9,11 @@ from gmi.core.postures import MIRROR_PARTS, PART_POSTURES, PART_VIEWS
 from gmi.core.protocol import Finished, PhaseStarted, ProtocolRunner, StepCompleted
 from gmi.core.stimuli import PARTS, load_manifest
 from gmi.core.tomlcheck import parse_toml
+from tests.clock import FakeClock
 
 BAD = Path(__file__).parent / "data" / "bad_sequences"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def sequence_from(text: str, kind: str | None = None):

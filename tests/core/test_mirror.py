@@ -5,6 +5,7 @@ from gmi.core.imagery import shipped_sequence
 from gmi.core.mirror import LINE_MAX, LINE_MIN, FrameMirror, line_column, mirror_frame, source_columns
 from gmi.core.mirror_session import MirrorSession, mirror_phases, setup_steps
 from gmi.core.protocol import Finished, StepCompleted
+from tests.clock import FakeClock
 
 
 def random_frame(h=6, w=10, c=3, seed=1):
@@ -69,12 +70,6 @@ def test_frame_mirror_follows_line_moves_and_side_swaps():
     assert not np.array_equal(first, mirror.apply(frame))
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def test_mirror_session_starts_watch_only_then_prompts_and_ends_on_the_timer():

@@ -1,17 +1,9 @@
 import pytest
 
 from gmi.core.protocol import Finished, Phase, PhaseStarted, ProtocolRunner, StepCompleted, with_cut_to
+from tests.clock import FakeClock
 
 
-class FakeClock:
-    def __init__(self, t: float = 100.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, s: float) -> None:
-        self.t += s
 
 
 def two_step_protocol():

@@ -9,14 +9,9 @@ from gmi.core.protocol import Finished, ProtocolRunner, StepCompleted
 from gmi.store.db import MIGRATIONS, Database
 from gmi.store.imagery import GuidedSessionLog, guided_steps, session_ratings, session_symptoms
 from gmi.store.programme import add_event, events, practice_history
+from tests.clock import FakeClock
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def test_migration_is_named_for_this_area_and_applied(tmp_path):

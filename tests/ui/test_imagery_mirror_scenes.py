@@ -20,6 +20,7 @@ from gmi.ui.scenes.imagery import ImageryScene
 from gmi.ui.scenes.message import MessageScene
 from gmi.ui.scenes.mirror import MirrorScene
 from gmi.ui.sound import Guide, SpeechEngine, detect_speech_engine, tone_samples
+from tests.clock import FakeClock
 
 SHORT = """
 [sequence]
@@ -45,12 +46,6 @@ MIRROR = SHORT.replace('name = "short"', 'name = "short mirror"\nkind = "mirror"
     .replace("imagine_s = 4", "move_s = 4")
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 50.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 class Recorder(Guide):

@@ -79,7 +79,13 @@ class GuidedSessionScene(Scene):
 
     def draw_intro(self, surface: pygame.Surface) -> None: ...
 
-    def draw_running(self, surface: pygame.Surface) -> None: ...
+    def draw_running(self, surface: pygame.Surface) -> None:
+        status = self.runner.status()  # type: ignore[union-attr]
+        if status.phase is not None:
+            self.draw_phase(surface, status)
+
+    def draw_phase(self, surface: pygame.Surface, status) -> None:
+        """Draw the running session at ``status`` (a RunnerStatus with a phase)."""
 
     def handle_intro(self, intent: Intent) -> None:
         if intent in (Intent.CONFIRM, Intent.TAP):
@@ -228,6 +234,12 @@ class GuidedSessionScene(Scene):
             self.button(surface, pygame.Rect(x, y, each, bh), label, intent, primary=primary)
             x += each + gap
         return y + bh
+
+    def start_and_back(self, surface: pygame.Surface, bottom: int, below: int, width: int | None = None) -> None:
+        """The intro's two buttons, at the foot of the screen (or of a panel), never over the text above."""
+        bh = self.theme.font(26, True).get_linesize() + 22
+        self.button_row(surface, max(below + 20, bottom - bh), [("Start (Enter)", Intent.CONFIRM, True),
+                                                                ("Back (Esc)", Intent.BACK, False)], width)
 
     def arrow_chooser(self, surface: pygame.Surface, rect: pygame.Rect, label: str) -> None:
         """A value with a drawn arrow button at each end (Left/Right keys or a click change it)."""

@@ -110,16 +110,10 @@ class ImageryScene(GuidedSessionScene):
             notes.append("Pictures are not available, so each position is described in words.")
         notes.append("If imagining movements stirs up distressing memories, stop and tell your physiotherapist.")
         y = draw_paragraph(surface, "\n".join(n for n in notes if n), t.font(22), t.muted, m, y, w - 2 * m)
-        bh = t.font(26, True).get_linesize() + 22
-        self.button_row(surface, max(y + 20, h - bh - 30), [("Start (Enter)", Intent.CONFIRM, True),
-                                                            ("Back (Esc)", Intent.BACK, False)])
+        self.start_and_back(surface, h - 30, y)
 
-    def draw_running(self, surface: pygame.Surface) -> None:
-        t = self.theme
-        st = self.runner.status()  # type: ignore[union-attr]
-        phase = st.phase
-        if phase is None:
-            return
+    def draw_phase(self, surface: pygame.Surface, st) -> None:
+        t, phase = self.theme, st.phase
         shown: StepShown = phase.payload  # type: ignore[assignment]
         w, h = surface.get_size()
         m = max(24, w // 40)

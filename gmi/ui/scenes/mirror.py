@@ -257,9 +257,7 @@ class MirrorScene(GuidedSessionScene):
                 y = draw_paragraph(surface, f"{k}. {step}", t.font(20), t.fg, x, y, width)
             draw_paragraph(surface, "Move the line: Left/Right keys, or click the picture.  Swap the real half: "
                                     "Up/Down.", t.font(20, True), t.accent, x, y + 2, width)
-            bh = t.font(26, True).get_linesize() + 22
-            self.button_row(surface, box.bottom - bh - 10, [("Start (Enter)", Intent.CONFIRM, True),
-                                                            ("Back (Esc)", Intent.BACK, False)], width)
+            self.start_and_back(surface, box.bottom - 10, 0, width)
             return
         y = draw_paragraph(surface, title, t.font(48, True), t.fg, m, h // 12, w - 2 * m)
         y = draw_paragraph(surface, f"{self.sequence.name} · {self.minutes:g} minutes, starting with "
@@ -271,16 +269,10 @@ class MirrorScene(GuidedSessionScene):
                                     "sickness or dizziness, press Space: stop moving and only watch.", t.font(24),
                            t.muted, m, y + 10, w - 2 * m)
         y = draw_paragraph(surface, self.guide.describe(), t.font(22), t.muted, m, y + 8, w - 2 * m)
-        bh = t.font(26, True).get_linesize() + 22
-        self.button_row(surface, max(y + 20, h - bh - 30), [("Start (Enter)", Intent.CONFIRM, True),
-                                                            ("Back (Esc)", Intent.BACK, False)])
+        self.start_and_back(surface, h - 30, y)
 
-    def draw_running(self, surface: pygame.Surface) -> None:
-        t = self.theme
-        st = self.runner.status()  # type: ignore[union-attr]
-        phase = st.phase
-        if phase is None:
-            return
+    def draw_phase(self, surface: pygame.Surface, st) -> None:
+        t, phase = self.theme, st.phase
         w, h = surface.get_size()
         m = max(24, w // 40)
         big = t.font(30, True)
