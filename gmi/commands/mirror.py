@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gmi.commands.args import add_common, bounded
 from gmi.core.errors import GmiError, Problem
-from gmi.core.mirror import KEEP_SIDES, LINE_MAX, LINE_MIN, mirror_frame
+from gmi.core.mirror import KEEP_SIDES, LINE_MAX, LINE_MIN, FrameMirror
 from gmi.pose.feed import import_cv2, read_frame
 
 SNAPSHOT_TYPES = (".png", ".jpg", ".jpeg")
@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(default 0.5), or a pixel column such as 320px")
     p.add_argument("--frame", metavar="N", type=bounded(int, 0, 10_000_000), default=0,
                    help="for a video: which frame to mirror (default: the first)")
-    p.add_argument("--snapshot", metavar="OUT.png", help="save one mirrored frame here and stop (no window)")
+    p.add_argument("--snapshot", metavar="OUT.png",
+                   help="save one mirrored frame here, as the live mirror shows it (flipped like a looking-glass, "
+                        "then one half reflected), and stop: no window")
     p.add_argument("--box", action="store_true", help="no camera: guide a session with a physical mirror box")
     p.add_argument("--part", choices=("hands", "feet", "shoulder", "knee"), default=None,
                    help="which limb (default: the programme's part)")
@@ -104,7 +106,7 @@ def save_snapshot(source: str, keep: str, line: str, out: Path, *, frame_index: 
     parse_line(line)            # a bad --line fails before the camera is touched
     frame = read_frame(source, frame_index)
     fraction = parse_line(line, frame.shape[1])
-    mirrored = mirror_frame(frame, keep, fraction)  # type: ignore[arg-type]
+    mirrored = FrameMirror(keep, fraction).view(frame)  # type: ignore[arg-type]   # as the live mirror shows it
     cv2 = import_cv2()
     ok, encoded = cv2.imencode(out.suffix.lower(), mirrored)
     if not ok:

@@ -1,7 +1,7 @@
 """The digital mirror: one side of a frame reflected onto the other across a vertical line.
 
 Pure numpy, so it is tested on synthetic arrays and used unchanged by the snapshot command and the
-live mirror scene. The line lies *between* two pixel columns: with the line at column boundary ``L`` and
+live mirror scene. ``FrameMirror.view`` first flips a camera picture like a looking-glass. The line lies *between* two pixel columns: with the line at column boundary ``L`` and
 the left part kept, output column ``L + k`` shows input column ``L - 1 - k``. When the line is off-centre
 the reflected side can be wider than the kept side; the columns no kept pixel reaches are filled with a
 flat colour (black by default) rather than smeared, so the user sees at once that the line or their
@@ -72,6 +72,11 @@ class FrameMirror:
         if unreachable.any():
             out[:, unreachable] = self.fill
         return out
+
+    def view(self, camera_frame: np.ndarray) -> np.ndarray:
+        """What the patient sees: the camera picture flipped left-right like a looking-glass (their left hand
+        on the left), then mirrored across the line. The live mirror and `gmi mirror --snapshot` both use it."""
+        return self.apply(camera_frame[:, ::-1])
 
     def move_line(self, delta: float) -> None:
         """Nudge the line (a fraction of the width), staying inside the range a user may choose."""

@@ -68,6 +68,7 @@ def test_frame_mirror_follows_line_moves_and_side_swaps():
     mirror.move_line(+5.0)
     assert mirror.line == LINE_MAX
     assert not np.array_equal(first, mirror.apply(frame))
+    assert np.array_equal(mirror.view(frame), mirror.apply(frame[:, ::-1]))
 
 
 

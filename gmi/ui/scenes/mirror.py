@@ -202,8 +202,7 @@ class MirrorScene(GuidedSessionScene):
                 self.frame_surface = self._to_surface(frame)
 
     def _to_surface(self, bgr: np.ndarray) -> pygame.Surface:
-        as_in_mirror = bgr[:, ::-1, ::-1]                 # flip left-right like a mirror; BGR → RGB
-        mirrored = np.ascontiguousarray(self.mirror.apply(as_in_mirror))
+        mirrored = np.ascontiguousarray(self.mirror.view(bgr)[:, :, ::-1])   # BGR → RGB
         h, w = mirrored.shape[:2]
         return pygame.image.frombuffer(mirrored.tobytes(), (w, h), "RGB")
 
