@@ -20,6 +20,7 @@ from gmi.core.errors import GmiError
 COMMAND_MODULES = (
     "gmi.commands.drill",
     "gmi.commands.results",
+    "gmi.commands.plan",
     "gmi.commands.mirror",
     "gmi.commands.imagery",
     "gmi.commands.programme",

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from gmi.store.db import Database
     from gmi.ui.app import App, AppContext, open_window
-    from gmi.ui.scenes.drill import DrillScene
+    from gmi.ui.scenes.drill import DrillScene, check_drill_can_run
 
     db = Database.open(data_dir_of(args))
     ctx = AppContext.load(db, profile_of(args), data_dir_of(args))
@@ -42,13 +42,14 @@ def run(args: argparse.Namespace) -> int:
     ctx.drill = replace(ctx.drill, **changes).validate("command line")
     if args.input:
         ctx.prefs.input_method = args.input
+    library = check_drill_can_run(ctx)   # problems are reported here, before a window opens
     ctx.save()
     import pygame
 
     screen = open_window(args.fullscreen)
     try:
         app = App(screen, ctx)
-        app.push(DrillScene(seed=args.seed))
+        app.push(DrillScene(seed=args.seed, library=library))
         return app.run()
     finally:
         pygame.quit()

@@ -200,7 +200,8 @@ _SYNTAX_FIXES = (
     ("invalid value", "text must be in double quotes (name = \"Anna\"); numbers, true/false and dates "
                       "(2025-03-01) are written without quotes"),
     ("cannot overwrite a value", "this key or table appears twice: keep one of them"),
-    ("cannot declare", "this table header appears twice: keep one of them or merge them"),
+    ("cannot declare", "this table header appears twice: keep one of them or merge them (a table that "
+                      "belongs to the latest [[list]] item is written with the full path, e.g. [list.sub])"),
     ("expected '=' after a key", "write each setting as key = value on its own line"),
     ("invalid statement", "write each setting as key = value on its own line; start comments with #"),
     ("unclosed array", "close the list with ]"),
@@ -320,7 +321,7 @@ class Table:
         if key in self.data:
             return self.data[key]
         if required:
-            where = f"[{field_name(self.path)}]" if self.path else "the top of the file"
+            where = f"this {_header(self.path)} table" if self.path else "the top of the file"
             self.problem(key, "is required but missing", allowed=allowed,
                          fix=f"add {key} = {example} to {where}")
         return _MISSING
@@ -339,7 +340,7 @@ class Table:
             fix = f"did you mean {guess}? Rename it" if guess else "remove it or check the spelling"
             if hint:
                 fix += f" ({hint})"
-            where = f"[{field_name(self.path)}]" if self.path else "the top level"
+            where = f"this {_header(self.path)} table" if self.path else "the top level"
             self.problem(key, f"unknown key in {where}", found=key, allowed=", ".join(known), fix=fix)
         return unknown
 
@@ -364,21 +365,21 @@ class Table:
         return value
 
     def integer(self, key: str, low: int, high: int, *, required: bool = False, default: int | None = None,
-                unit: str = "") -> int | None:
-        """A whole number in [low, high]."""
-        return self._number(key, low, high, True, required, default, unit)
+                unit: str = "", example: str | None = None) -> int | None:
+        """A whole number in [low, high]. ``example`` is suggested when the key is missing."""
+        return self._number(key, low, high, True, required, default, unit, example=example)
 
     def number(self, key: str, low: float, high: float, *, required: bool = False,
-               default: float | None = None, unit: str = "") -> float | None:
+               default: float | None = None, unit: str = "", example: str | None = None) -> float | None:
         """A number (whole or decimal) in [low, high]; returned as written (int or float)."""
-        return self._number(key, low, high, False, required, default, unit)
+        return self._number(key, low, high, False, required, default, unit, example=example)
 
     def _number(self, key: str | int, low: float, high: float, integer: bool, required: bool,
-                default: Any, unit: str, value: Any = _MISSING) -> Any:
+                default: Any, unit: str, value: Any = _MISSING, example: str | None = None) -> Any:
         suffix = f" {unit}" if unit else ""
         kind = "a whole number" if integer else "a number"
         allowed = f"{kind} from {_number_text(low)} to {_number_text(high)}{suffix}"
-        example = _number_text(low if low > 0 else min(high, 1))
+        example = example or _number_text(low if low > 0 else min(high, 1))
         if value is _MISSING:
             value = self._fetch(key, required, allowed, example)  # type: ignore[arg-type]
             if value is _MISSING:
@@ -548,6 +549,12 @@ class Table:
                          allowed=f"{span} items", fix="add or remove entries" if max_items else "add entries")
             return False
         return True
+
+
+def _header(path: FieldPath) -> str:
+    """How the table at ``path`` is headed in the file: ``[a.b]`` or, inside a list, ``[[a.b]]``."""
+    dotted = ".".join(p for p in path if isinstance(p, str))
+    return f"[[{dotted}]]" if path and isinstance(path[-1], int) else f"[{dotted}]"
 
 
 def _looks_numeric(text: str) -> bool:

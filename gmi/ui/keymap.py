@@ -7,6 +7,7 @@ keys), a mouse click or touch on large on-screen targets, or dwell (hover a targ
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,11 +31,18 @@ DEFAULT_LEFT_KEY, DEFAULT_RIGHT_KEY = "left", "right"
 
 def key_code(name: str) -> int:
     try:
-        return pygame.key.key_code(name)
+        with warnings.catch_warnings():   # works before pygame.init(); pygame warns all the same
+            warnings.simplefilter("ignore")
+            return pygame.key.key_code(name)
     except (ValueError, pygame.error):
         raise GmiError("E-KEY", f"{name!r} is not a key name gmi knows.",
                        fix="use names such as left, right, a, l, z, m, page up, page down, f1 (or press the key "
                            "in Settings → Answer keys).") from None
+
+
+def key_label(name: str) -> str:
+    """How a key is named on screen: 'left' → 'left arrow'; other names as pygame spells them."""
+    return {"left": "left arrow", "right": "right arrow", "up": "up arrow", "down": "down arrow"}.get(name, name)
 
 
 @dataclass

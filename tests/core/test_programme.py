@@ -245,3 +245,20 @@ def test_the_example_programme_loads_and_a_plan_without_one_is_explained(tmp_pat
     with pytest.raises(GmiError) as info:
         load_programme(other)
     assert info.value.code == "E-PROGRAMME" and "programme" in str(info.value)
+
+
+def test_a_plan_file_checks_its_programme_table_with_the_plan():
+    from pathlib import Path
+
+    from gmi.core.plans import parse_plan
+
+    plan_text = (Path(__file__).parents[2] / "plans" / "hand-wrist-camera-free.toml").read_text()
+    good = plan_text + '\n[programme]\nparts = ["hands"]\naffected_side = "left"\n\n[programme.imagery]\nvividness_min = 4\n'
+    plan = parse_plan(good, "anna.toml")
+    assert plan.programme.parts == ("hands",) and plan.programme.settings("hands", "imagery").criteria[
+        "vividness_min"].value == 4
+    bad = good.replace("vividness_min = 4", "vividness_min = 9")
+    with pytest.raises(GmiError) as info:
+        parse_plan(bad, "anna.toml")
+    line = bad.splitlines().index("vividness_min = 9") + 1
+    assert f"anna.toml:{line}" in str(info.value) and "programme.imagery.vividness_min" in str(info.value)
