@@ -22,7 +22,7 @@ from gmi.store.imagery import GuidedSessionLog
 from gmi.store.location import default_stimuli_dir
 from gmi.ui.app import Scene
 from gmi.ui.sound import Guide
-from gmi.ui.widgets import draw_paragraph, draw_text, fit_font
+from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, wrap
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,16 @@ class RatingSpec:
 VIVIDNESS = RatingSpec("vividness", "How clear and vivid were the imagined movements?", *VIVIDNESS_SCALE,
                        VIVIDNESS_LABELS, 3)
 PAIN = RatingSpec("pain_nrs", "How much pain do you feel now?", *PAIN_SCALE, PAIN_LABELS, 0)
+
+
+def paragraph_font(theme, text: str, size: int, width: int, max_height: int, bold: bool = True,
+                   smallest: int = 16) -> pygame.font.Font:
+    """The largest font (at most ``size`` before scaling) in which ``text`` wraps into ``max_height``."""
+    font = theme.font(size, bold)
+    while size > smallest and len(wrap(text, font, width)) * font.get_linesize() > max_height:
+        size -= 2
+        font = theme.font(size, bold)
+    return font
 
 
 def load_library_or_none() -> tuple[StimulusLibrary | None, str]:
@@ -310,20 +320,60 @@ class GuidedSessionScene(Scene):
         y = draw_paragraph(surface, "\n".join(lines), t.font(30), t.fg, m, y + 24, w - 2 * m, "center")
         self.button_row(surface, y + 40, [("Back (Enter)", Intent.CONFIRM, True)])
 
-    def draw_progress(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        """A thin, calm bar of the whole session with the time left beside it."""
+    def draw_footer(self, surface: pygame.Surface, hint: str = "") -> int:
+        """A thin, calm bar of the whole session with the time left, and a hint under it, at the foot of the
+        screen; returns the footer's top so nothing else is drawn over it."""
         t = self.theme
         st = self.runner.status()  # type: ignore[union-attr]
+        w, h = surface.get_size()
+        m = max(24, w // 40)
+        font = t.font(22)
+        line = font.get_linesize()
+        y = h - 10
+        if hint:
+            y -= line
+            draw_paragraph(surface, hint, font, t.muted, m, y, w - 2 * m, "center")
         total = st.elapsed_s + st.total_left_s
         share = 0.0 if total <= 0 else min(1.0, st.elapsed_s / total)
         label = f"about {format_duration(st.total_left_s, coarse=True)} left" if st.total_left_s >= 60 else \
             f"{format_duration(st.total_left_s)} left"
-        font = t.font(22)
-        text_w = font.size("about 10 min 30 s left")[0] + 20
-        bar = pygame.Rect(rect.x, rect.centery - 5, max(40, rect.width - text_w), 10)
+        label_w = font.size("about 10 min left")[0] + 20
+        bar_w = w - 2 * m - label_w
+        if bar_w < (w - 2 * m) // 2:        # large text: the label goes above a full-width bar
+            bar_w = w - 2 * m
+            y -= 18
+            bar_y = y + 4
+            y -= line
+            draw_text(surface, label, font, t.muted, (w - m, y), "topright")
+        else:
+            y -= line + 6
+            bar_y = y + line // 2 - 5
+            draw_text(surface, label, font, t.muted, (w - m, y + line // 2), "midright")
+        bar = pygame.Rect(m, bar_y, bar_w, 10)
         pygame.draw.rect(surface, t.panel, bar, border_radius=5)
         pygame.draw.rect(surface, t.accent, (bar.x, bar.y, max(10, int(bar.width * share)), bar.height), border_radius=5)
-        draw_text(surface, label, font, t.muted, (rect.right, rect.centery), "midright")
+        if t.panel == t.bg:      # high contrast: the empty bar needs an outline to be seen
+            pygame.draw.rect(surface, t.muted, bar, width=1, border_radius=5)
+        return y - 8
+
+    def draw_instruction(self, surface: pygame.Surface, text: str, x: int, y: int, width: int, footer: int,
+                         picture_bottom: int | None = None) -> None:
+        """The phase's words beside the picture (type shrinks rather than running into the footer), then the
+        seconds left in the phase, large and calm, level with the picture's foot where there is room."""
+        t = self.theme
+        seconds = t.font(44, True)
+        room = footer - y - seconds.get_linesize() - 12
+        y = draw_paragraph(surface, text, paragraph_font(t, text, 30, width, room, bold=False), t.fg, x, y, width)
+        status = self.runner.status()  # type: ignore[union-attr]
+        bottom = min(picture_bottom or footer, footer)
+        y_time = max(y + 12, bottom - seconds.get_linesize())
+        if y_time + seconds.get_linesize() <= footer:
+            draw_paragraph(surface, f"{int(status.phase_left_s + 0.999)} s", seconds, t.muted, x, y_time, width)
+
+    def picture_side(self, w: int, top: int, footer: int, share: float) -> int:
+        """The picture's size: as large as fits, leaving the text column at least a comfortable width."""
+        m = max(24, w // 40)
+        return max(120, min(footer - top - 8, int(w * share), w - 3 * m - self.theme.px(340)))
 
     def picture(self, path: str, size: int) -> pygame.Surface | None:
         """A library picture scaled to fit a square of ``size`` pixels (cached)."""
@@ -361,10 +411,3 @@ def arrow(surface: pygame.Surface, box: pygame.Rect, intent: Intent, colour) -> 
     else:
         points = [(box.right, box.centery), (box.left, box.top), (box.left, box.bottom)]
     pygame.draw.polygon(surface, colour, points)
-
-
-def hint_bar(surface: pygame.Surface, theme, text: str) -> None:
-    w, h = surface.get_size()
-    font = theme.font(22)
-    draw_text(surface, text, font, theme.muted, (w // 2, h - 14), "midbottom")
-

@@ -20,7 +20,7 @@ from gmi.core.protocol import ProtocolRunner
 from gmi.store.imagery import GuidedSessionLog
 from gmi.ui.programme_panel import active_programme, affected_side, programme_settings, programme_status, \
     remember_programme_settings
-from gmi.ui.scenes.guided import PAIN, VIVIDNESS, GuidedSessionScene, RatingSpec, hint_bar, load_library_or_none
+from gmi.ui.scenes.guided import PAIN, VIVIDNESS, GuidedSessionScene, RatingSpec, load_library_or_none
 from gmi.ui.sound import Guide
 from gmi.ui.widgets import draw_paragraph, draw_text, fit_font
 
@@ -122,15 +122,13 @@ class ImageryScene(GuidedSessionScene):
         pause = pygame.Rect(0, 0, t.px(170), head.get_linesize() + 14)
         pause.topright = (w - m, m // 2 - 6)
         self.button(surface, pause, "Pause (Esc)", Intent.PAUSE)
-        footer_h = head.get_linesize() * 2 + 20
-        self.draw_progress(surface, pygame.Rect(m, h - footer_h, w - 2 * m, head.get_linesize()))
-        hint_bar(surface, t, "Enter: next when ready")
+        footer = self.draw_footer(surface, "Enter: next when ready")
         left = st.phase_left_s
         if phase.kind == "imagine" and shown.mode == "eyes_closed":
             self._draw_eyes_closed(surface, phase.text, left)
             return
         top = pause.bottom + 12
-        side = max(120, min(h - top - footer_h - 16, int(w * 0.5)))
+        side = self.picture_side(w, top, footer, 0.5)
         box = pygame.Rect(m, top, side, side)
         stim = find_image(self.library, shown.image) if self.library else None
         self.draw_picture_box(surface, box, str(self.library.path_of(stim)) if stim else None,
@@ -142,9 +140,7 @@ class ImageryScene(GuidedSessionScene):
         if phase.repetitions > 1:
             y = draw_paragraph(surface, f"Round {phase.repetition + 1} of {phase.repetitions}", t.font(24), t.muted,
                                x, y, width)
-        y = draw_paragraph(surface, phase.text, t.font(30), t.fg, x, y + 16, width)
-        draw_paragraph(surface, f"{int(left + 0.999)} s", t.font(44, True), t.muted, x, max(y + 24, box.bottom - 70),
-                       width)
+        self.draw_instruction(surface, phase.text, x, y + 16, width, footer, box.bottom)
 
     def _draw_eyes_closed(self, surface: pygame.Surface, text: str, left_s: float) -> None:
         t = self.theme

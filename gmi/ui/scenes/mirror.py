@@ -24,11 +24,11 @@ from gmi.core.postures import MIRROR_PARTS
 from gmi.core.protocol import ProtocolRunner
 from gmi.store.imagery import GuidedSessionLog
 from gmi.ui.programme_panel import active_programme, affected_side
-from gmi.ui.scenes.guided import PAIN, GuidedSessionScene, RatingSpec, hint_bar, load_library_or_none
+from gmi.ui.scenes.guided import PAIN, GuidedSessionScene, RatingSpec, load_library_or_none, paragraph_font
 from gmi.ui.scenes.imagery import require_open
 from gmi.ui.gui import GuiScene
 from gmi.ui.sound import Guide
-from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel
+from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel, wrap
 
 LINE_STEP = 0.01          # one press of Left/Right moves the line by 1 % of the width
 LINE_SHOWN_S = 1.5        # the line stays visible this long after it moved
@@ -212,7 +212,7 @@ class MirrorScene(GuidedSessionScene):
             return None
         w, h = surface.get_size()
         fw, fh = self.frame_surface.get_size()
-        scale = min(w / fw, (h - bottom_space) / fh)
+        scale = min(w / fw, max(40, h - bottom_space) / fh)   # very large text still leaves a small picture
         rect = pygame.Rect(0, 0, int(fw * scale), int(fh * scale))
         rect.midtop = (w // 2, 0)
         return rect
@@ -245,18 +245,26 @@ class MirrorScene(GuidedSessionScene):
         steps = setup_steps(self.setting, self.sequence.part, self.affected)
         title = "Mirror therapy" if self.setting == "camera" else "Mirror box"
         if self.setting == "camera":
-            band = int(h * 0.36)
+            width = w - 2 * m - 40
+            head = f"{title} · {self.minutes:g} minutes, starting with {self.sequence.watch_s:g} s of only watching"
+            hint = "Move the line: Left/Right keys, or click the picture.  Swap the real half: Up/Down."
+            buttons_h = t.font(26, True).get_linesize() + 22 + 50
+            for shrink in range(0, 14, 2):      # very large text: smaller type here rather than no buttons
+                body = t.font(20 - shrink // 2)
+                lines = [(head, t.font(26 - shrink, True))] + [(f"{k}. {step}", body) for k, step in
+                                                               enumerate(steps, 1)] + [(hint, t.font(20 - shrink // 2, True))]
+                text_h = sum(len(wrap(text, font, width)) * font.get_linesize() for text, font in lines)
+                if text_h + buttons_h <= h - 100:
+                    break
+            band = min(h - 100, text_h + buttons_h)
             self._draw_camera(surface, band, show_line=True)
             box = pygame.Rect(m, h - band + 10, w - 2 * m, band - 20)
             panel(surface, box, t)
-            x, y, width = box.x + 20, box.y + 10, box.width - 40
-            y = draw_paragraph(surface, f"{title} · {self.minutes:g} minutes, starting with {self.sequence.watch_s:g} s "
-                                        "of only watching", t.font(26, True), t.fg, x, y, width)
-            for k, step in enumerate(steps, 1):
-                y = draw_paragraph(surface, f"{k}. {step}", t.font(20), t.fg, x, y, width)
-            draw_paragraph(surface, "Move the line: Left/Right keys, or click the picture.  Swap the real half: "
-                                    "Up/Down.", t.font(20, True), t.accent, x, y + 2, width)
-            self.start_and_back(surface, box.bottom - 10, 0, width)
+            x, y = box.x + 20, box.y + 10
+            for k, (text, font) in enumerate(lines):
+                colour = t.accent if k == len(lines) - 1 else t.fg
+                y = draw_paragraph(surface, text, font, colour, x, y, width) + (2 if k == len(lines) - 2 else 0)
+            self.start_and_back(surface, box.bottom - 10, y, width)
             return
         y = draw_paragraph(surface, title, t.font(48, True), t.fg, m, h // 12, w - 2 * m)
         y = draw_paragraph(surface, f"{self.sequence.name} · {self.minutes:g} minutes, starting with "
@@ -274,44 +282,48 @@ class MirrorScene(GuidedSessionScene):
         t, phase = self.theme, st.phase
         w, h = surface.get_size()
         m = max(24, w // 40)
-        big = t.font(30, True)
-        band = big.get_linesize() * 2 + t.font(22).get_linesize() * 3 + 30
+        footer = self.draw_footer(surface, "Move the line: Left/Right keys or click the picture"
+                                  if self.setting == "camera" else "")
         step_text = "Watch only" if phase.step_no is None else f"Movement {phase.step_no + 1} of {st.step_count}"
+        small = t.font(22)
         if self.setting == "camera":
-            self._draw_camera(surface, band, show_line=self.clock() - self.line_moved_at < LINE_SHOWN_S)
-            box = pygame.Rect(0, h - band, w, band)
+            text_w = w - 2 * m - t.px(120)
+            big = paragraph_font(t, phase.text, 30, text_w, int(h * 0.25))   # the reflection stays large
+            band = len(wrap(phase.text, big, text_w)) * big.get_linesize() + small.get_linesize() + 16
+            self._draw_camera(surface, h - footer + band, show_line=self.clock() - self.line_moved_at < LINE_SHOWN_S)
+            box = pygame.Rect(0, footer - band, w, band)
             pygame.draw.rect(surface, t.bg, box)
-            y = draw_paragraph(surface, phase.text, big, t.fg, m, box.y + 8, w - 2 * m - t.px(120))
+            y = draw_paragraph(surface, phase.text, big, t.fg, m, box.y + 8, text_w)
             draw_text(surface, f"{int(st.phase_left_s + 0.999)} s", t.font(40, True), t.muted, (w - m, box.y + 8),
                       "topright")
-            draw_text(surface, step_text, t.font(22), t.muted, (m, y + 4))
+            draw_text(surface, step_text, small, t.muted, (m, y))
             self._corner_buttons(surface, m)
+            return
+        buttons = self._corner_buttons(surface, m)
+        if m + small.size(step_text)[0] + 12 < buttons.left:
+            draw_text(surface, step_text, small, t.muted, (m, m // 2))
+            top = buttons.bottom + 12
+        else:                               # large text: the count goes under the buttons
+            top = draw_paragraph(surface, step_text, small, t.muted, m, buttons.bottom + 6, w - 2 * m) + 8
+        side = self.picture_side(w, top, footer, 0.42)
+        shown = phase.payload if isinstance(phase.payload, StepShown) else None
+        stim = find_image(self.library, shown.image) if shown and self.library else None
+        box = pygame.Rect(m, top, side, side)
+        if shown is not None:
+            self.draw_picture_box(surface, box, str(self.library.path_of(stim)) if stim else None,
+                                  shown.step.phrase().capitalize())
         else:
-            draw_text(surface, step_text, t.font(22), t.muted, (m, m // 2))
-            top = self._corner_buttons(surface, m).bottom + 12
-            side = max(120, min(h - top - band, int(w * 0.42)))
-            shown = phase.payload if isinstance(phase.payload, StepShown) else None
-            stim = find_image(self.library, shown.image) if shown and self.library else None
-            box = pygame.Rect(m, top, side, side)
-            if shown is not None:
-                self.draw_picture_box(surface, box, str(self.library.path_of(stim)) if stim else None,
-                                      shown.step.phrase().capitalize())
-            else:
-                self.draw_picture_box(surface, box, None, f"Keep both {plural(self.sequence.part)} still and "
-                                                          "watch the reflection")
-            x, width = box.right + m, w - box.right - 2 * m
-            title = {"watch": "Just watch", "move": "Move", "rest": "Rest"}.get(phase.kind, "")
-            y = draw_paragraph(surface, title, fit_font(t, title, 56, width), t.accent, x, top, width)
-            y = draw_paragraph(surface, phase.text, t.font(30), t.fg, x, y + 12, width)
-            draw_paragraph(surface, f"{int(st.phase_left_s + 0.999)} s", t.font(44, True), t.muted, x,
-                           max(y + 24, box.bottom - 70), width)
-        self.draw_progress(surface, pygame.Rect(m, h - t.font(22).get_linesize() * 2 - 16, w - 2 * m,
-                                                t.font(22).get_linesize()))
-        if self.setting == "camera":
-            hint_bar(surface, t, "Move the line: Left/Right keys or click the picture")
+            self.draw_picture_box(surface, box, None, f"Keep both {plural(self.sequence.part)} still and "
+                                                      "watch the reflection")
+        x, width = box.right + m, w - box.right - 2 * m
+        title = {"watch": "Just watch", "move": "Move", "rest": "Rest"}.get(phase.kind, "")
+        y = draw_paragraph(surface, title, fit_font(t, title, 56, width), t.accent, x, top, width)
+        self.draw_instruction(surface, phase.text, x, y + 12, width, footer, box.bottom)
+
 
     def _corner_buttons(self, surface: pygame.Surface, m: int) -> pygame.Rect:
-        """Pause and 'I feel unwell' at the top right, always in reach of a mouse or a touch."""
+        """Pause and 'I feel unwell' at the top right, always in reach of a mouse or a touch; returns the
+        rectangle around both."""
         t = self.theme
         h_btn = t.font(22).get_linesize() + 14
         pause = pygame.Rect(0, 0, t.px(170), h_btn)
@@ -320,7 +332,7 @@ class MirrorScene(GuidedSessionScene):
         unwell.topright = (pause.left - 12, pause.top)
         self.button(surface, pause, "Pause (Esc)", Intent.PAUSE)
         self.button(surface, unwell, "I feel unwell (Space)", Intent.TAP)
-        return pause
+        return unwell.union(pause)
 
     def draw_symptom(self, surface: pygame.Surface) -> None:
         t = self.theme
