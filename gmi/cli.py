@@ -21,6 +21,9 @@ COMMAND_MODULES = (
     "gmi.commands.drill",
     "gmi.commands.results",
     "gmi.commands.plan",
+    "gmi.commands.mirror",
+    "gmi.commands.imagery",
+    "gmi.commands.programme",
 )
 
 
