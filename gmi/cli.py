@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -51,6 +52,7 @@ def _run_app(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    old_umask = os.umask(0o077)   # every file and folder gmi writes (data, exports, logs) is the owner's alone
     try:
         return int(args.func(args) or 0)
     except GmiError as exc:
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         print("gmi met an unexpected problem and stopped. Everything you answered so far is saved.\n"
               f"A report for the developers was written to {log}.", file=sys.stderr)
         return 1
+    finally:
+        os.umask(old_umask)
 
 
 def _write_crash_log(args: argparse.Namespace) -> Path:

@@ -30,22 +30,30 @@ def profile_of(args: argparse.Namespace) -> str:
 def bounded(kind: type, low: float, high: float, unit: str = "") -> Callable[[str], float]:
     """An argparse type that accepts ``kind`` values in [low, high] and explains the range otherwise."""
 
+    shown = (str(int(low)), str(int(high))) if kind is int else (f"{low:g}", f"{high:g}")  # never 2.14748e+09
+
     def parse(text: str) -> float:
         try:
             value = kind(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             what = "a whole number" if kind is int else "a number"
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}; use {what} from {low:g} to {high:g}{unit}")
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}; use {what} from {shown[0]} to {shown[1]}{unit}")
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text} is out of range; use a value from {low:g} to {high:g}{unit}")
+            raise argparse.ArgumentTypeError(f"{text} is out of range; use a value from {shown[0]} to {shown[1]}{unit}")
         return value
 
     parse.__name__ = kind.__name__  # argparse names the type in its messages
+    parse.bounds = (low, high)       # type: ignore[attr-defined]  # read by the option-walking test
     return parse
 
 
 def open_database(args: argparse.Namespace):
     """Open (creating if needed) the database in the chosen data directory; raises GmiError if unusable."""
+    import sys
+
     from gmi.store.db import Database
 
-    return Database.open(data_dir_of(args))
+    db = Database.open(data_dir_of(args))
+    for notice in db.notices:        # an upgrade backup or a damaged file kept aside: say so on the terminal too
+        print(notice, file=sys.stderr)
+    return db
