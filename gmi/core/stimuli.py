@@ -8,8 +8,8 @@ rotation mirrored (``(360 - r) % 360``) and therefore the same medial/lateral di
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,19 +98,29 @@ def load_manifest(folder: Path | str) -> StimulusLibrary:
     path = folder / MANIFEST_NAME
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise GmiError("E-STIM-MISSING", f"No stimulus manifest at {shown}.",
                        fix="run `python tools/render_stimuli.py` to generate the library, or point gmi at a "
                            "folder that holds manifest.tsv.") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise GmiError("E-STIM-UNREADABLE", f"The stimulus manifest {shown} cannot be read ({exc}).",
                        fix="restore the file from the gmi repository (git checkout stimuli/).") from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise GmiError("E-STIM-UNREADABLE", f"The stimulus manifest {shown} is not UTF-8 text.", problems=[
+            Problem("not UTF-8 text", file=shown, line=raw[:exc.start].count(b"\n") + 1,
+                    found=f"byte 0x{raw[exc.start]:02x}", fix="save it as UTF-8, or regenerate the library")]) from None
     problems = ProblemList()
-    rows = list(csv.reader(text.splitlines(), delimiter="\t"))
+    # Tab-separated without quoting: one line of the file is one row, so every problem names its real line.
+    rows = [line.split("\t") for line in re.split(r"\r\n|\n|\r", text)]
+    while rows and rows[-1] == [""]:
+        rows.pop()
     if not rows:
-        raise GmiError("E-STIM-EMPTY", f"The stimulus manifest {shown} is empty.",
-                       fix="regenerate it with `python tools/render_stimuli.py`.")
+        raise GmiError("E-STIM-EMPTY", f"The stimulus manifest {shown} is empty.", problems=[
+            Problem("the file is empty", file=shown, line=1, allowed="a header line, then one line per stimulus",
+                    fix="regenerate it with `python tools/render_stimuli.py`")])
     header = rows[0]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]

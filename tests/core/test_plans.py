@@ -1,6 +1,4 @@
 import datetime as dt
-import json
-import math
 import re
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from gmi.core.errors import GmiError
 from gmi.core.movements import MOVEMENT_NAMES
 from gmi.core.plans import AdvanceRule, QuotaRule, load_plan, parse_plan, summarize
 from gmi.core.tomlcheck import Table
+from tests.tomlfuzz import damage_lines, mutate, to_toml, values_from
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "plans").glob("*.toml"))
@@ -208,50 +207,9 @@ def test_all_problems_are_reported_at_once():
 
 
 # -- property tests: mutated and malformed plans never crash --------------------------------------------
-def toml_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")   # TOML wants DEL escaped
-
-
-def toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml_string(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
-    raise TypeError(value)
-
-
-def to_toml(data: dict) -> str:
-    return "".join(f"{toml_string(k)} = {toml_value(v)}\n" for k, v in data.items())
-
-
-scalars = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.booleans(), st.text(max_size=12),
-                    st.dates(), st.sampled_from(MOVEMENT_NAMES + ("left", "right", "both", "quota", "advance", "")))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                        st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-                      max_leaves=6)
+values = values_from(MOVEMENT_NAMES + ("left", "right", "both", "quota", "advance", ""))
 keys = st.sampled_from(sorted(set(plans_mod.TOP_KEYS + plans_mod.ITEM_KEYS + plans_mod.LEVEL_KEYS
                                   + plans_mod.STOP_KEYS + plans_mod.QUOTA_KEYS + plans_mod.ADVANCE_KEYS))) | st.text(max_size=8)
-
-
-def containers(node, path=()):
-    if isinstance(node, dict):
-        yield path, node
-        for k, v in node.items():
-            yield from containers(v, path + (k,))
-    elif isinstance(node, list):
-        yield path, node
-        for i, v in enumerate(node):
-            yield from containers(v, path + (i,))
 
 
 @st.composite
@@ -259,29 +217,7 @@ def mutated_plans(draw):
     base = draw(st.sampled_from(EXAMPLES + [None]))
     import tomllib
     data = tomllib.loads(base.read_text(encoding="utf-8") if base else MINIMAL)
-    for _ in range(draw(st.integers(1, 4))):
-        spots = list(containers(data))
-        _, spot = draw(st.sampled_from(spots))
-        action = draw(st.sampled_from(["replace", "delete", "add"]))
-        if isinstance(spot, dict):
-            if spot and action in ("replace", "delete"):
-                key = draw(st.sampled_from(sorted(spot)))
-                if action == "delete":
-                    del spot[key]
-                else:
-                    spot[key] = draw(values)
-            else:
-                spot[draw(keys)] = draw(values)
-        elif isinstance(spot, list):
-            if spot and action != "add":
-                index = draw(st.integers(0, len(spot) - 1))
-                if action == "delete":
-                    del spot[index]
-                else:
-                    spot[index] = draw(values)
-            else:
-                spot.append(draw(values))
-    return to_toml(data)
+    return to_toml(mutate(draw, data, values, keys))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -299,20 +235,8 @@ def test_mutated_plans_give_a_plan_or_a_gmi_error_with_problems(text):
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(EXAMPLES), st.data())
 def test_damaged_plan_text_never_raises_anything_but_gmi_error(path, data):
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for _ in range(data.draw(st.integers(1, 3))):
-        i = data.draw(st.integers(0, len(lines) - 1))
-        how = data.draw(st.sampled_from(["delete", "duplicate", "truncate", "insert"]))
-        if how == "delete" and len(lines) > 1:
-            del lines[i]
-        elif how == "duplicate":
-            lines.insert(i, lines[i])
-        elif how == "truncate":
-            lines[i] = lines[i][: data.draw(st.integers(0, max(len(lines[i]) - 1, 0)))]
-        else:
-            lines.insert(i, data.draw(st.text(alphabet=st.sampled_from(list('ab=[]{}."#1 _-')), max_size=15)))
     try:
-        parse_plan("\n".join(lines), "damaged.toml")
+        parse_plan(damage_lines(data, path.read_text(encoding="utf-8")), "damaged.toml")
     except GmiError as exc:
         assert exc.problems
 
