@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_live(args: argparse.Namespace) -> int:
-    """The mirror session in the window. The camera is opened first, so a missing one is told here."""
+    """The mirror session in the window. The camera is opened there, after the person has agreed to its use
+    (the first time: the consent screen); without one the session goes on as a mirror-box session."""
     from gmi.core.imagery import shipped_sequence
     from gmi.ui.launch import run_scene
     from gmi.ui.scenes.mirror import MirrorScene
@@ -65,11 +66,8 @@ def run_live(args: argparse.Namespace) -> int:
     if args.box:
         return run_scene(args, lambda ctx: MirrorScene(setting="box", sequence=sequence, minutes=args.minutes),
                          part=args.part)
-    from gmi.pose.feed import LiveFeed
-
-    feed = LiveFeed(args.source)
     return run_scene(args, lambda ctx: MirrorScene(setting="camera", sequence=sequence, minutes=args.minutes,
-                                                   feed_factory=lambda: feed, source=args.source, keep=args.keep,
+                                                   source=args.source, keep=args.keep,
                                                    line=line if line > 0 else 0.5), part=args.part)
 
 

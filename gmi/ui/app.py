@@ -84,6 +84,12 @@ class AppContext:
     def keymap(self) -> KeyMap:
         return KeyMap(self.prefs.left_key, self.prefs.right_key)
 
+    def remember(self, key: str, value: Any) -> None:
+        """Keep one more per-profile setting (e.g. camera consent) beside prefs and drill, saved at once."""
+        self.profile = Profile(self.profile.id, self.profile.name, self.profile.created_at,
+                               {**self.profile.settings, key: value})
+        self.db.save_profile_settings(self.profile.id, self.profile.settings)
+
     def save(self) -> None:
         """Settings are remembered per profile, saved as soon as they change."""
         settings = dict(self.profile.settings)

@@ -199,6 +199,9 @@ def test_activity_items_and_missing_feeds_are_camera_free(app):
     scene, _, _ = open_scene(app, HAND, feed=FakeFeed())
     assert scene.session.mode.value == "tap"
     app.pop()
+    from gmi.ui.consent import remember_camera_consent
+
+    remember_camera_consent(app.ctx, True)          # (the consent screen is tested in tests/ui/test_consent.py)
     scene, _, _ = open_scene(app, BACK)             # no feed and no factory wired
     assert scene.session.mode.value == "tap" and "tapping" in scene.notice
 

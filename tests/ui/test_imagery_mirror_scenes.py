@@ -16,6 +16,7 @@ from gmi.core.protocol import Cue
 from gmi.core.tomlcheck import parse_toml
 from gmi.store.imagery import guided_steps, session_ratings, session_symptoms
 from gmi.store.programme import add_event
+from gmi.ui.consent import remember_camera_consent
 from gmi.ui.scenes.imagery import ImageryScene
 from gmi.ui.scenes.message import MessageScene
 from gmi.ui.scenes.mirror import MirrorScene
@@ -170,6 +171,7 @@ class SymmetricFeed:
 
 def test_the_camera_mirror_shows_a_symmetric_picture_and_symptoms_switch_to_watching(app):
     clock, feed = FakeClock(), SymmetricFeed()
+    remember_camera_consent(app.ctx, True)   # (the consent screen is tested in tests/ui/test_consent.py)
     seq = parse_sequence(parse_toml(MIRROR, "mirror.toml"))
     scene = MirrorScene(setting="camera", sequence=seq, feed_factory=lambda: feed, keep="left", check_stage=False,
                         clock=clock, guide=Guide(sound=False))
@@ -204,6 +206,7 @@ def test_the_camera_mirror_shows_a_symmetric_picture_and_symptoms_switch_to_watc
 
 def test_line_keys_move_the_mirror_line_and_swap_the_kept_half(app):
     clock = FakeClock()
+    remember_camera_consent(app.ctx, True)
     seq = parse_sequence(parse_toml(MIRROR, "mirror.toml"))
     scene = MirrorScene(setting="camera", sequence=seq, feed_factory=SymmetricFeed, keep="left", check_stage=False,
                         clock=clock, guide=Guide(sound=False))

@@ -11,6 +11,7 @@ written the moment it is given (gmi.store.exposure.RecordWriter).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import time
@@ -28,6 +29,7 @@ from gmi.core.movements import MOVEMENT_VIEWS
 from gmi.core.plans import TARGET_RANGE_DEG, Item, Level, Plan
 from gmi.store import exposure as store
 from gmi.ui.app import Scene
+from gmi.ui.consent import with_camera_consent
 from gmi.ui.theme import Theme
 from gmi.ui.tones import Tones
 from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel, wrap as _lines
@@ -112,6 +114,7 @@ class ExposureScene(Scene):
         self._fit_key: tuple = ()
         self._cells: list[tuple[Any, pygame.Rect]] = []   # the answer cells as last drawn (for clicks)
         self._body_top = 0
+        self._paused_buttons: dict[Intent, pygame.Rect] = {}   # as last drawn (for the mouse)
 
     # -- set-up ------------------------------------------------------------------------------------
     def on_enter(self) -> None:
@@ -125,15 +128,23 @@ class ExposureScene(Scene):
             plan, plan_id = installed.plan(), installed.id
         self.plan, self.plan_id = plan, plan_id
         decision = store.next_decision(ctx.db, ctx.profile.id, plan, self.today)
-        item = plan.items[decision.item_index]
-        mode = Mode.TAP
-        if item.measured and self.use_camera:
-            mode = self._open_camera(item, item.level(decision.level))
-        self.session: ExposureSession = new_session(
-            plan, decision, clock=self.clock, mode=mode, today=self.today, sink=self._write,
-            history=store.item_history(ctx.db, ctx.profile.id, item.name))
         self.decision_in = decision
         self.tones = self._tones or Tones(ctx.prefs.sound)
+        item = plan.items[decision.item_index]
+        if item.measured and self.use_camera and self.feed is None:
+            with_camera_consent(self, self._begin)    # the first time, the consent screen comes first
+        else:
+            self._begin(item.measured and self.use_camera)
+
+    def _begin(self, camera: bool) -> None:
+        decision, ctx = self.decision_in, self.ctx
+        item = self.plan.items[decision.item_index]
+        mode = self._open_camera(item, item.level(decision.level)) if camera else Mode.TAP
+        if not camera and item.measured and self.use_camera:
+            self.notice = "The camera is off for you (Settings → Camera), so this session is logged by tapping."
+        self.session: ExposureSession = new_session(
+            self.plan, decision, clock=self.clock, mode=mode, today=self.today, sink=self._write,
+            history=store.item_history(ctx.db, ctx.profile.id, item.name))
 
     def _open_camera(self, item: Item, level: Level) -> Mode:
         if self.feed is None and POSE_FEED_FACTORY is not None:
@@ -200,8 +211,12 @@ class ExposureScene(Scene):
             if self.session.mode is Mode.TAP or self.session.step is Step.RESTING:
                 targets[Intent.TAP] = r["main"]
             return targets
-        if self.screen_name in ("intro", "question", "pain", "decision"):
+        if self.screen_name in ("intro", "question"):
+            return {Intent.CONFIRM: self._next_rect(), Intent.BACK: self._back_rect()}
+        if self.screen_name in ("pain", "decision"):
             return {Intent.CONFIRM: self._next_rect()}
+        if self.screen_name == "paused":
+            return dict(self._paused_buttons)
         return {}
 
     # -- input -------------------------------------------------------------------------------------
@@ -342,7 +357,8 @@ class ExposureScene(Scene):
 
     def _go_camera_free(self, why: str) -> None:
         if self.feed is not None:
-            self.feed.close()
+            with contextlib.suppress(Exception):   # closing a camera that has already failed may fail too
+                self.feed.close()
             self.feed = None
         self._handle(self.session.switch_to_tap(why))
         self.notice = f"{why} Carry on by tapping (space, pedal or the big button): nothing is lost."
@@ -350,7 +366,11 @@ class ExposureScene(Scene):
     def update(self, dt_s: float) -> None:
         if self.screen_name == "during":
             if self.feed is not None and self.session.mode is Mode.CAMERA:
-                snapshot = self.feed.latest()
+                try:
+                    snapshot = self.feed.latest()
+                except Exception as exc:   # a device or decoder failure ends the camera, never the session
+                    self._go_camera_free(f"The camera stopped ({exc}).")
+                    snapshot = None
                 if snapshot is not None:
                     self.snapshot = snapshot
                     for rep in snapshot.reps:
@@ -402,10 +422,18 @@ class ExposureScene(Scene):
         what = s.item.what if not s.item.measured else s.item.what.capitalize()
         return f"{what}: " + ", ".join(parts) + "."
 
+    def _back_rect(self) -> pygame.Rect:
+        nxt = self._next_rect()
+        m = self._margin()
+        return pygame.Rect(m, nxt.y, min(self.app.screen.get_width() // 5, nxt.left - 2 * m), nxt.height)
+
     def _draw_next(self, surface: pygame.Surface, label: str, enabled: bool = True) -> pygame.Rect:
+        if self.screen_name in ("intro", "question"):     # a way back for the mouse too
+            self._draw_button(surface, self._back_rect(), "Back  (Backspace)", self.t.muted)
+        return self._draw_button(surface, self._next_rect(), label, self.t.accent if enabled else self.t.muted)
+
+    def _draw_button(self, surface: pygame.Surface, rect: pygame.Rect, label: str, colour) -> pygame.Rect:
         t = self.t
-        rect = self._next_rect()
-        colour = t.accent if enabled else t.muted
         pygame.draw.rect(surface, t.panel, rect, border_radius=14)
         pygame.draw.rect(surface, colour, rect, width=4, border_radius=14)
         draw_text(surface, label, fit_font(t, label, 30, rect.width - 20), colour, rect.center, "center")
@@ -633,12 +661,18 @@ class ExposureScene(Scene):
         y = draw_paragraph(surface, "Paused", t.font(48, True), t.fg, m, h // 6, w - 2 * m, "center")
         y = draw_paragraph(surface, f"{s.reps_done} repetitions are saved. Take your time.", t.font(28), t.fg, m,
                            y + 16, w - 2 * m, "center")
-        options = ["Enter or Space: carry on", "Down arrow: report your pain"]
+        options = [(Intent.CONFIRM, "Carry on  (Enter)"), (Intent.DOWN, "Report my pain  (Down arrow)")]
         if s.mode is Mode.CAMERA:
-            options.append("Up arrow: carry on without the camera (tap instead)")
-        options.append("Backspace: finish the movement part now")
-        for line in options:
-            y = draw_paragraph(surface, line, t.font(28, True), t.accent, m, y + 14, w - 2 * m, "center")
+            options.append((Intent.UP, "Carry on without the camera  (Up arrow)"))
+        options.append((Intent.BACK, "Finish the movement part now  (Backspace)"))
+        self._paused_buttons = {}
+        width = min(w - 2 * m, t.px(640))
+        height = t.font(30, True).get_linesize() + 16
+        for intent, label in options:       # buttons: every choice by keyboard, mouse or touch
+            rect = pygame.Rect((w - width) // 2, y + 14, width, height)
+            self._draw_button(surface, rect, label, t.accent if intent is Intent.CONFIRM else t.muted)
+            self._paused_buttons[intent] = rect
+            y = rect.bottom
         return y <= h - m
 
     def _draw_decision(self, surface: pygame.Surface) -> bool:

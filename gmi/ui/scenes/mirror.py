@@ -9,6 +9,7 @@ mirror. Space at any time: pain, nausea or dizziness → stop moving and only wa
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Callable, Protocol
 
@@ -26,12 +27,15 @@ from gmi.store.imagery import GuidedSessionLog
 from gmi.ui.programme_panel import active_programme, affected_side
 from gmi.ui.scenes.guided import PAIN, GuidedSessionScene, RatingSpec, load_library_or_none, paragraph_font
 from gmi.ui.scenes.imagery import require_open
+from gmi.ui.consent import with_camera_consent
 from gmi.ui.gui import GuiScene
 from gmi.ui.sound import Guide
 from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel, wrap
 
 LINE_STEP = 0.01          # one press of Left/Right moves the line by 1 % of the width
 LINE_SHOWN_S = 1.5        # the line stays visible this long after it moved
+CAMERA_START_S = 10.0     # no first picture this long after opening: the camera is not working
+CAMERA_LOST_S = 3.0       # no new picture this long (camera unplugged, video ended): carry on without it
 SYMPTOM_WORDS = {"pain": "Pain", "nausea": "Feeling sick (nausea)", "dizziness": "Dizziness"}
 
 
@@ -62,6 +66,8 @@ class MirrorScene(GuidedSessionScene):
         self.advice = ""
         self._option_rects: list[pygame.Rect] = []
         self._shown_rect: pygame.Rect | None = None
+        self.notice = ""                  # why the camera is not used (shown in warning colour)
+        self.last_frame_at = 0.0
 
     def on_enter(self) -> None:
         programme, part, _ = active_programme(self.ctx)
@@ -79,9 +85,27 @@ class MirrorScene(GuidedSessionScene):
         keep = self._keep_in or ("right" if self.affected == "left" else "left")
         self.mirror = FrameMirror(keep, self._line_in)  # type: ignore[arg-type]
         self.library, self.library_problem = load_library_or_none()
-        if self.setting == "camera":
-            self.feed = self._feed_factory() if self._feed_factory else _camera_feed(self.source)
         super().on_enter()
+        if self.setting == "camera":
+            with_camera_consent(self, self._use_camera)   # the first time, the consent screen comes first
+
+    def _use_camera(self, allowed: bool) -> None:
+        if not allowed:
+            self._camera_free("The camera is off for you (Settings → Camera).")
+            return
+        try:
+            self.feed = self._feed_factory() if self._feed_factory else _camera_feed(self.source)
+        except GmiError as exc:     # no camera, busy, unreadable video, OpenCV missing
+            self._camera_free(f"No camera: {exc.message}")
+        self.last_frame_at = self.clock()
+
+    def _camera_free(self, why: str) -> None:
+        """Carry on as a mirror-box session: the same prompts and timer; steps done so far stay saved."""
+        if self.feed is not None:
+            with contextlib.suppress(Exception):   # closing a camera that has already failed may fail too
+                self.feed.close()
+        self.feed, self.frame_surface, self.setting = None, None, "box"
+        self.notice = f"{why} This session goes on with a mirror box instead: the same prompts and timer."
 
     def on_exit(self) -> None:
         super().on_exit()
@@ -197,9 +221,17 @@ class MirrorScene(GuidedSessionScene):
         else:
             super().update(dt_s)
         if self.feed is not None and self.state in ("intro", "running", "advice", "symptom", "paused"):
-            frame = self.feed.read()
+            try:
+                frame = self.feed.read()
+            except Exception as exc:   # a device or decoder failure ends the camera, never the session
+                self._camera_free(f"The camera stopped ({exc}).")
+                return
+            now = self.clock()
             if frame is not None:
                 self.frame_surface = self._to_surface(frame)
+                self.last_frame_at = now
+            elif now - self.last_frame_at > (CAMERA_LOST_S if self.frame_surface is not None else CAMERA_START_S):
+                self._camera_free("The camera stopped sending pictures.")
 
     def _to_surface(self, bgr: np.ndarray) -> pygame.Surface:
         mirrored = np.ascontiguousarray(self.mirror.view(bgr)[:, :, ::-1])   # BGR → RGB
@@ -270,6 +302,8 @@ class MirrorScene(GuidedSessionScene):
         y = draw_paragraph(surface, f"{self.sequence.name} · {self.minutes:g} minutes, starting with "
                                     f"{self.sequence.watch_s:g} s of only watching", t.font(26), t.muted, m, y,
                            w - 2 * m) + 16
+        if self.notice:
+            y = draw_paragraph(surface, self.notice, t.font(24, True), t.warn, m, y, w - 2 * m) + 12
         for k, step in enumerate(steps, 1):
             y = draw_paragraph(surface, f"{k}.  {step}", t.font(28), t.fg, m, y, w - 2 * m) + 6
         y = draw_paragraph(surface, "Move slowly, both sides the same, only as far as is comfortable. If you feel pain, "
@@ -305,6 +339,8 @@ class MirrorScene(GuidedSessionScene):
             top = buttons.bottom + 12
         else:                               # large text: the count goes under the buttons
             top = draw_paragraph(surface, step_text, small, t.muted, m, buttons.bottom + 6, w - 2 * m) + 8
+        if self.notice:                     # the camera went away mid-session: say so, and go on
+            top = draw_paragraph(surface, self.notice, small, t.warn, m, top, w - 2 * m) + 8
         side = self.picture_side(w, top, footer, 0.42)
         shown = phase.payload if isinstance(phase.payload, StepShown) else None
         stim = find_image(self.library, shown.image) if shown and self.library else None

@@ -11,6 +11,7 @@ from typing import Callable
 import pygame
 
 from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE
+from gmi.ui.consent import CAMERA_CHOICES, camera_consent, next_camera_choice, remember_camera_consent
 from gmi.ui.gui import GuiScene
 from gmi.ui.keymap import key_label
 from gmi.ui.widgets import draw_paragraph, wrap
@@ -54,6 +55,7 @@ class SettingsScene(GuiScene):
             (f"Dwell time: {p.dwell_s:.1f} s", lambda s: self._pref(dwell_s=round(max(0.3, min(3.0, p.dwell_s + 0.1 * s)), 1)), None),
             (f"Text size: {round(p.text_scale * 100)} %", lambda s: self._pref(text_scale=max(1.0, min(2.0, p.text_scale + 0.25 * s))), None),
             (f"High contrast: {'on' if p.high_contrast else 'off'}", lambda s: self._pref(high_contrast=not p.high_contrast), None),
+            (f"Camera: {CAMERA_CHOICES[camera_consent(self.ctx)]}", lambda s: self._camera(), None),
             ("Back", None, self.app.pop),
         ]
 
@@ -100,6 +102,10 @@ class SettingsScene(GuiScene):
         for k, v in changes.items():
             setattr(self.ctx.prefs, k, v)
         self.ctx.save()
+        self.refresh()
+
+    def _camera(self) -> None:
+        remember_camera_consent(self.ctx, next_camera_choice(camera_consent(self.ctx)))
         self.refresh()
 
     def _capture(self, which: str) -> None:
