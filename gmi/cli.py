@@ -20,6 +20,8 @@ from gmi.core.errors import GmiError
 COMMAND_MODULES = (
     "gmi.commands.drill",
     "gmi.commands.results",
+    "gmi.commands.analyze",
+    "gmi.commands.camera",
 )
 
 
