@@ -58,11 +58,12 @@ def sports2d_wheel(cache: Path | None = None) -> Path:
 
 
 def pose_model(cache: Path | None = None) -> Path:
-    """The model built exactly as `gmi camera setup --wheel` builds it, in a data directory in the cache."""
+    """The model built exactly as `gmi camera setup --wheel` builds it, in a data directory in the cache.
+    Rebuilt on every call (about a second) so that a change to the builder is never hidden by a stale file."""
     from gmi.pose.model import setup_model
 
     cache = cache or cache_dir()
-    info = setup_model(cache / "gmi-data", mediapipe_wheel(cache), progress=lambda text: None)
+    info = setup_model(cache / "gmi-data", mediapipe_wheel(cache), force=True, progress=lambda text: None)
     return info.path
 
 

@@ -40,9 +40,9 @@ class Landmarker:
             min_tracking_confidence=self.min_tracking_confidence)
         try:
             self._task = vision.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as exc:
-            raise GmiError("E-MODEL-INVALID", f"mediapipe could not load {self.model_path} as a pose model: "
-                           f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else exc!r}",
+        except Exception as exc:  # mediapipe reports a bad model as RuntimeError, ValueError or even OSError
+            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1].strip("'\" ")
+            raise GmiError("E-MODEL-INVALID", f"mediapipe could not load {self.model_path} as a pose model: {detail}",
                            fix=INVALID_FIX) from None
         self._mp = mp
         return self
