@@ -58,6 +58,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             response TEXT,                    -- left | right | NULL for a miss
             correct INTEGER NOT NULL,
             rt_ms REAL,
+            input_method TEXT,                -- keys | mouse | touch | dwell (how this answer was given)
             onset_ns INTEGER,
             answered_at TEXT NOT NULL,
             UNIQUE (session_id, trial_index)
@@ -239,7 +240,7 @@ class Database:
     def add_laterality_trial(self, session_id: int, row: dict[str, Any]) -> None:
         """Write one answered (or missed) trial at once; a crash after this loses nothing of it."""
         cols = ("trial_index", "stimulus_id", "part", "side", "view", "posture", "rotation_deg", "direction",
-                "level", "response", "correct", "rt_ms", "onset_ns")
+                "level", "response", "correct", "rt_ms", "input_method", "onset_ns")
         self.conn.execute(
             f"INSERT OR REPLACE INTO laterality_trials (session_id, {', '.join(cols)}, answered_at)"
             f" VALUES (?, {', '.join('?' for _ in cols)}, ?)",

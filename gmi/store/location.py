@@ -68,3 +68,11 @@ def atomic_write_bytes(target: Path, data: bytes, mode: int = 0o600) -> None:
         except OSError:
             pass
         raise
+
+
+def default_stimuli_dir() -> Path:
+    """The rendered library shipped in the repository (``stimuli/``), or $GMI_STIMULI_DIR."""
+    env = os.environ.get("GMI_STIMULI_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(__file__).resolve().parents[2] / "stimuli"

@@ -1,0 +1,93 @@
+"""Added reaction-time error of the drill, measured with real posted key events.
+
+A helper thread plays the patient: for every picture it waits a random 30–300 ms after the stamped onset and
+posts a real KEYDOWN with pygame.event.post, noting perf_counter_ns just before the post. The drill records
+its RT as usual; added error = recorded RT − true interval. Runs >= 1000 trials under the dummy video driver.
+Last line: `rt_error_ms p50=X p99=Y max=Z` (targets: p99 <= 1.0, max <= 2.0).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pygame  # noqa: E402
+
+from gmi.core.laterality import DrillSettings  # noqa: E402
+from gmi.store.db import Database  # noqa: E402
+from gmi.ui.app import App, AppContext, open_window  # noqa: E402
+from gmi.ui.scenes.drill import DrillScene, load_library  # noqa: E402
+
+TRIALS_PER_DRILL = 100
+DRILLS = int(os.environ.get("RT_BENCH_DRILLS", "11"))
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="gmi-rt-bench-"))
+    db = Database.open(tmp)
+    ctx = AppContext.load(db, "bench", tmp)
+    app = App(open_window(), ctx)
+    settings = replace(DrillSettings(), part="hands", trials=TRIALS_PER_DRILL, time_limit_s=2.0)
+    try:
+        library = load_library(settings, tmp, "bench")
+    except Exception:  # no rendered library in this checkout: timing does not depend on the pictures
+        from tests.conftest import write_tiny_library
+
+        os.environ["GMI_STIMULI_DIR"] = str(write_tiny_library(tmp / "stimuli"))
+        library = load_library(settings, tmp, "bench")
+    truth: dict[tuple[int, int], int] = {}   # (session, trial) -> true interval ns
+    rng = random.Random(1)
+    errors_ms: list[float] = []
+    poll_means, poll_max = [], 0.0
+    for drill in range(DRILLS):
+        scene = DrillScene(settings, seed=drill, library=library, fixation_ms=5, feedback_ms=0, skip_ready=True,
+                           on_done=lambda sid: app.pop())
+        app.push(scene)
+        stop = threading.Event()
+
+        def respond() -> None:
+            seen = 0
+            while not stop.is_set():
+                st = scene.state
+                if st.phase == "stimulus" and st.onset_ns and st.onset_ns != seen:
+                    seen, index = st.onset_ns, st.index
+                    target = seen + int(rng.uniform(0.03, 0.3) * 1e9)
+                    time.sleep(max(0.0, (target - time.perf_counter_ns()) / 1e9))
+                    t_before = time.perf_counter_ns()
+                    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0, unicode="", scancode=0))
+                    truth[(scene.session_id, index)] = t_before - seen
+                time.sleep(0.0003)
+
+        thread = threading.Thread(target=respond, daemon=True)
+        thread.start()
+        while scene.state.phase != "done":
+            app.step(1 / 60)
+        stop.set()
+        thread.join()
+        for row in db.laterality_trials(scene.session_id):
+            true_ns = truth.get((scene.session_id, row["trial_index"]))
+            if true_ns is not None and row["rt_ms"] is not None:
+                errors_ms.append(row["rt_ms"] - true_ns / 1e6)
+        poll_means.append(scene.timing.to_dict()["mean_poll_interval_us"])
+        poll_max = max(poll_max, scene.timing.max_poll_gap_us)
+    errors_ms.sort()
+    p = lambda q: errors_ms[min(len(errors_ms) - 1, int(q * len(errors_ms)))]  # noqa: E731
+    print(f"trials={len(errors_ms)} mean_poll_interval_us={statistics.mean(poll_means):.0f} "
+          f"max_poll_interval_us={poll_max:.0f} min_error_ms={errors_ms[0]:.3f}")
+    print(f"rt_error_ms p50={p(0.5):.3f} p99={p(0.99):.3f} max={errors_ms[-1]:.3f}")
+    pygame.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""The window, the scene stack and the main loop (Tuxemon-style state stack).
+
+A scene gets intents (from the one key map), may look at pointer events for its own on-screen targets,
+updates, and draws. The drill scene takes over the loop during a response window (see scenes/drill.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from gmi import __version__
+from gmi.core.errors import GmiError
+from gmi.core.intents import InputMethod, Intent, TimedIntent
+from gmi.core.laterality import DrillSettings
+from gmi.store.db import Database, Profile
+from gmi.ui.keymap import DEFAULT_LEFT_KEY, DEFAULT_RIGHT_KEY, KeyMap
+from gmi.ui.theme import Theme, reset_fonts, theme_for
+
+WINDOW_SIZE = (1280, 800)
+MIN_SIZE = (800, 600)
+FPS = 60
+
+
+@dataclass
+class Prefs:
+    """Per-profile preferences for how gmi looks and how answers are given."""
+
+    text_scale: float = 1.0            # 1.0–2.0
+    high_contrast: bool = False
+    input_method: str = InputMethod.KEYS.value   # keys | mouse | dwell (touch is detected automatically)
+    left_key: str = DEFAULT_LEFT_KEY
+    right_key: str = DEFAULT_RIGHT_KEY
+    dwell_s: float = 1.0
+    sound: bool = True
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Prefs":
+        base = cls()
+        kw = {k: d[k] for k in base.__dataclass_fields__ if k in d}
+        try:
+            p = cls(**kw)
+            p.text_scale = min(2.0, max(1.0, float(p.text_scale)))
+            p.dwell_s = min(3.0, max(0.3, float(p.dwell_s)))
+            if p.input_method not in ("keys", "mouse", "dwell"):
+                p.input_method = "keys"
+            KeyMap(p.left_key, p.right_key)
+            return p
+        except (TypeError, ValueError, GmiError):
+            return base
+
+
+@dataclass
+class AppContext:
+    """What every scene may use: the database, the profile and its settings, the look, the key map."""
+
+    db: Database
+    profile: Profile
+    data_dir: Path
+    prefs: Prefs = field(default_factory=Prefs)
+    drill: DrillSettings = field(default_factory=DrillSettings)
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, db: Database, profile_name: str, data_dir: Path) -> "AppContext":
+        profile = db.profile(profile_name)
+        prefs = Prefs.from_dict(profile.settings.get("prefs", {}))
+        drill = DrillSettings.from_dict(profile.settings.get("drill", {}))
+        return cls(db, profile, data_dir, prefs, drill, list(db.notices))
+
+    @property
+    def theme(self) -> Theme:
+        return theme_for(self.prefs.high_contrast, self.prefs.text_scale)
+
+    @property
+    def keymap(self) -> KeyMap:
+        return KeyMap(self.prefs.left_key, self.prefs.right_key)
+
+    def save(self) -> None:
+        """Settings are remembered per profile, saved as soon as they change."""
+        settings = dict(self.profile.settings)
+        settings["prefs"] = self.prefs.__dict__.copy()
+        settings["drill"] = self.drill.to_dict()
+        self.db.save_profile_settings(self.profile.id, settings)
+        self.profile = Profile(self.profile.id, self.profile.name, self.profile.created_at, settings)
+
+
+class Scene:
+    """Base scene. Subclasses override what they need."""
+
+    app: "App"
+
+    def on_enter(self) -> None: ...
+    def on_resume(self) -> None: ...
+    def on_resize(self) -> None: ...
+    def on_exit(self) -> None: ...
+    def handle(self, intent: TimedIntent) -> None: ...
+    def handle_raw(self, event: pygame.event.Event) -> None: ...
+    def update(self, dt_s: float) -> None: ...
+    def draw(self, surface: pygame.Surface) -> None: ...
+
+    def pointer_targets(self) -> dict[Intent, pygame.Rect]:
+        return {}
+
+    @property
+    def ctx(self) -> AppContext:
+        return self.app.ctx
+
+    @property
+    def theme(self) -> Theme:
+        return self.app.ctx.theme
+
+
+class App:
+    def __init__(self, screen: pygame.Surface, ctx: AppContext) -> None:
+        self.screen = screen
+        self.ctx = ctx
+        self.scenes: list[Scene] = []
+        self.clock = pygame.time.Clock()
+        self.running = True
+        self.frames = 0
+
+    # -- stack -----------------------------------------------------------------------------------
+    def push(self, scene: Scene) -> None:
+        scene.app = self
+        self.scenes.append(scene)
+        try:
+            scene.on_enter()
+        except GmiError as exc:
+            self.scenes.remove(scene)
+            self.show_problem(exc)
+
+    def show_problem(self, exc: GmiError) -> None:
+        """A problem the user can fix, on a calm screen with the fix; never a traceback."""
+        from gmi.ui.scenes.message import MessageScene
+
+        self.push(MessageScene("Something needs fixing", str(exc)))
+
+    def pop(self) -> None:
+        if self.scenes:
+            self.scenes.pop().on_exit()
+        if self.scenes:
+            self.scenes[-1].on_resume()
+        else:
+            self.running = False
+
+    def replace(self, scene: Scene) -> None:
+        if self.scenes:
+            self.scenes.pop().on_exit()
+        self.push(scene)
+
+    @property
+    def top(self) -> Scene | None:
+        return self.scenes[-1] if self.scenes else None
+
+    def quit(self) -> None:
+        while self.scenes:
+            self.scenes.pop().on_exit()
+        self.running = False
+
+    # -- loop ------------------------------------------------------------------------------------
+    def step(self, dt_s: float | None = None) -> None:
+        """One frame: events → intents → update → draw → flip."""
+        if dt_s is None:
+            dt_s = self.clock.tick(FPS) / 1000.0
+        scene = self.top
+        if scene is None:
+            self.running = False
+            return
+        keymap = self.ctx.keymap
+        for event in pygame.event.get():
+            t_ns = time.perf_counter_ns()
+            if event.type == pygame.VIDEORESIZE:
+                self._resize(event.w, event.h)
+                continue
+            scene = self.top
+            if scene is None:
+                break
+            scene.handle_raw(event)
+            if self.top is not scene:
+                continue
+            intent = keymap.translate(event, t_ns, scene.pointer_targets())
+            if intent is not None:
+                if intent.intent is Intent.QUIT:
+                    self.quit()
+                    return
+                scene.handle(intent)
+        scene = self.top
+        if scene is None:
+            self.running = False
+            return
+        try:
+            scene.update(dt_s)
+        except GmiError as exc:
+            if self.top is scene:
+                self.pop()
+            self.show_problem(exc)
+            return
+        if self.top is scene and self.running:
+            scene.draw(self.screen)
+            pygame.display.flip()
+            self.frames += 1
+
+    def run(self) -> int:
+        while self.running and self.scenes:
+            self.step()
+        return 0
+
+    def _resize(self, w: int, h: int) -> None:
+        w, h = max(MIN_SIZE[0], w), max(MIN_SIZE[1], h)
+        if pygame.display.get_surface() is not None and (w, h) != self.screen.get_size():
+            self.screen = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+        for scene in self.scenes:
+            scene.on_resize()
+
+
+def open_window(fullscreen: bool = False, size: tuple[int, int] = WINDOW_SIZE) -> pygame.Surface:
+    pygame.display.init()
+    pygame.font.init()
+    reset_fonts()
+    pygame.display.set_caption("gmi — graded motor imagery")
+    flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+    try:
+        with warnings.catch_warnings():   # "no fast renderer": vsync unavailable; recorded with each session
+            warnings.simplefilter("ignore")
+            return pygame.display.set_mode((0, 0) if fullscreen else size, flags, vsync=1)
+    except pygame.error:  # vsync refused by this driver: carry on without (recorded with each session)
+        return pygame.display.set_mode((0, 0) if fullscreen else size, flags)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from gmi.commands.args import data_dir_of, profile_of
+    from gmi.ui.scenes.home import HomeScene
+
+    data_dir = data_dir_of(args)
+    db = Database.open(data_dir)  # a GmiError here is printed by main() before any window opens
+    ctx = AppContext.load(db, profile_of(args), data_dir)
+    screen = open_window(getattr(args, "fullscreen", False))
+    app = App(screen, ctx)
+    app.push(HomeScene())
+    if os.environ.get("GMI_BENCH_FIRST_FRAME"):
+        app.step(0.0)
+        print(f"first_frame {time.perf_counter():.6f}", flush=True)
+        print("modules " + " ".join(m for m in ("cv2", "mediapipe", "matplotlib") if m in sys.modules), flush=True)
+        return 0
+    try:
+        return app.run()
+    finally:
+        pygame.quit()
+        db.close()

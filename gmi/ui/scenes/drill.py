@@ -1,0 +1,401 @@
+"""The laterality drill: fixation, image, answer; written to the database trial by trial.
+
+Timing (shared/reference/timing.md): the image is drawn, ``display.flip()`` is called and the onset is
+stamped with ``perf_counter_ns`` straight after it. Until an answer or the time limit the screen is not
+redrawn (only the dwell bar, when answering by dwell) and input is polled at well over 1 kHz, each event
+stamped when taken off the queue. Esc pauses at once; the interrupted image is shown again on resume.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pygame
+
+from gmi import __version__
+from gmi.core.errors import GmiError
+from gmi.core.intents import InputMethod, Intent, TimedIntent
+from gmi.core.laterality import (FEEDBACK_MS, FIXATION_MS, DrillSettings, Mode, Outcome, OutcomeKind, design_trials,
+                                 judge)
+from gmi.core.stimuli import Stimulus, StimulusLibrary, load_manifest
+from gmi.store.location import default_stimuli_dir
+from gmi.ui.app import Scene
+from gmi.ui.keymap import DwellTracker
+from gmi.ui.widgets import answer_target, draw_paragraph, draw_text, fit_font, panel
+
+POLL_SLEEP_S = 0.0002   # ~0.25 ms per loop on Linux: > 1 kHz polling
+DWELL_REDRAW_NS = 16_000_000
+
+
+def load_library(settings: DrillSettings, data_dir, profile_name: str) -> StimulusLibrary:
+    if settings.source == "photos":
+        try:
+            from gmi.store.photos import photo_library
+        except ImportError:
+            photo_library = None  # type: ignore[assignment]
+        lib = photo_library(data_dir, profile_name) if photo_library else None
+        if lib is None or not lib.stimuli:
+            raise GmiError("E-NO-PHOTOS", "There are no photos of your own yet.",
+                           fix="import some with `gmi stimuli import DIR --part hands --side right`, "
+                               "or choose the gmi image library in Settings.")
+        return lib
+    return load_manifest(default_stimuli_dir())
+
+
+def check_drill_can_run(ctx) -> StimulusLibrary:
+    """Validate settings and find images for them; raises GmiError with the fix otherwise."""
+    settings = ctx.drill.effective().validate()
+    library = load_library(settings, ctx.data_dir, ctx.profile.name)
+    pool = library.select(settings.part, settings.views or None, settings.rotations or None, settings.level)
+    if not pool:
+        raise GmiError("E-NO-STIMULI", f"The image library has no {settings.part} images for these settings.",
+                       fix="choose another body part, more views or rotations, or a higher image level.")
+    design_trials(pool, settings.trials, 0)   # both sides present?
+    return library
+
+
+@dataclass
+class TimingFacts:
+    refresh_hz: int = 0
+    vsync: bool = False
+    driver: str = ""
+    frames_dropped: int = 0
+    frames: int = 0
+    polls: int = 0
+    max_poll_gap_us: float = 0.0
+    poll_gap_sum_us: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"refresh_hz": self.refresh_hz, "vsync": self.vsync, "video_driver": self.driver,
+                "frames_dropped": self.frames_dropped, "frames": self.frames,
+                "mean_poll_interval_us": round(self.poll_gap_sum_us / self.polls, 1) if self.polls else None,
+                "max_poll_interval_us": round(self.max_poll_gap_us, 1)}
+
+
+@dataclass
+class DrillState:
+    """What the drill is doing now (read by tests and the timing benchmark)."""
+
+    phase: str = "ready"            # ready | fixation | stimulus | feedback | paused | done
+    index: int = 0                  # trial being shown
+    onset_ns: int = 0
+    last_outcome: Outcome | None = None
+    answered: list[int] = field(default_factory=list)
+
+
+class DrillScene(Scene):
+    def __init__(self, settings: DrillSettings | None = None, *, seed: int | None = None,
+                 library: StimulusLibrary | None = None, fixation_ms: int = FIXATION_MS,
+                 feedback_ms: int = FEEDBACK_MS, skip_ready: bool = False,
+                 on_done: Callable[[int], None] | None = None) -> None:
+        self._settings_in = settings
+        self.seed = seed if seed is not None else secrets.randbelow(2**31)
+        self._library_in = library
+        self.fixation_ns = fixation_ms * 1_000_000
+        self.feedback_ns = feedback_ms * 1_000_000
+        self.skip_ready = skip_ready
+        self.on_done = on_done
+        self.state = DrillState()
+        self.timing = TimingFacts()
+        self.session_id: int | None = None
+        self.images: dict[str, pygame.Surface] = {}
+        self.methods_used: set[str] = set()
+
+    # -- set-up ------------------------------------------------------------------------------------
+    def on_enter(self) -> None:
+        self.settings = (self._settings_in or self.ctx.drill).effective().validate()
+        self.library = self._library_in or load_library(self.settings, self.ctx.data_dir, self.ctx.profile.name)
+        pool = self.library.select(self.settings.part, self.settings.views or None,
+                                   self.settings.rotations or None, self.settings.level)
+        if not pool:
+            raise GmiError("E-NO-STIMULI", f"The image library has no {self.settings.part} images for these settings.",
+                           fix="choose another body part, more views or rotations, or a higher image level.")
+        self.trials: list[Stimulus] = design_trials(pool, self.settings.trials, self.seed)
+        self.queue: list[int] = list(range(len(self.trials)))   # indices still to show (a paused trial goes back)
+        self.dwell = DwellTracker(self.ctx.prefs.dwell_s)
+        self.timing.refresh_hz = int(pygame.display.get_current_refresh_rate() or 0) if pygame.display.get_init() else 0
+        self.timing.vsync = bool(getattr(pygame.display, "is_vsync", lambda: False)())
+        self.timing.driver = pygame.display.get_driver() if pygame.display.get_init() else ""
+        self.phase_started_ns = time.perf_counter_ns()
+        if self.skip_ready:
+            self._start()
+
+    def _start(self) -> None:
+        settings = self.settings.to_dict() | {"library": str(self.library.root), "n_designed": len(self.trials)}
+        self.session_id = self.ctx.db.start_session(
+            self.ctx.profile.id, "laterality", settings=settings, seed=self.seed,
+            input_method=self.ctx.prefs.input_method, timing=self.timing.to_dict(), app_version=__version__)
+        self._enter("fixation")
+
+    def _enter(self, phase: str) -> None:
+        self.state.phase = phase
+        self.phase_started_ns = time.perf_counter_ns()
+        if phase == "fixation" and self.queue:
+            self.state.index = self.queue[0]
+            self._image_for(self.trials[self.state.index])   # decode and rotate now, not after onset
+
+    # -- geometry ----------------------------------------------------------------------------------
+    def _layout(self) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
+        w, h = self.app.screen.get_size()
+        target_h = max(self.theme.px(90), h // 8)
+        margin = max(20, w // 40)
+        left = pygame.Rect(margin, h - target_h - margin, int(w * 0.3), target_h)
+        right = pygame.Rect(w - margin - int(w * 0.3), h - target_h - margin, int(w * 0.3), target_h)
+        side = min(w - 2 * margin, h - target_h - 3 * margin, 600)
+        image = pygame.Rect(0, 0, side, side)
+        image.center = (w // 2, (h - target_h - margin) // 2 + margin // 2)
+        return image, left, right
+
+    def pointer_targets(self) -> dict[Intent, pygame.Rect]:
+        if self.state.phase != "stimulus" and self.state.phase != "fixation":
+            return {}
+        _, left, right = self._layout()
+        return {Intent.LEFT: left, Intent.RIGHT: right}
+
+    def _image_for(self, stim: Stimulus) -> pygame.Surface:
+        key = f"{stim.file}@{stim.rotation_deg}"
+        if key not in self.images:
+            side = self._layout()[0].width
+            try:
+                base = pygame.image.load(str(self.library.path_of(stim)))
+            except (pygame.error, FileNotFoundError) as exc:
+                raise GmiError("E-STIM-FILE", f"The image {stim.file} cannot be loaded ({exc}).",
+                               fix="run `gmi stimuli check` to find damaged files, then regenerate or restore them.") from None
+            if pygame.display.get_surface() is not None:
+                base = base.convert_alpha() if base.get_alpha() else base.convert()
+            scale = side / max(base.get_size())
+            img = pygame.transform.rotozoom(base, -stim.rotation_deg, scale)  # manifest: clockwise degrees
+            canvas = pygame.Surface((side, side))
+            canvas.fill(base.get_at((0, 0))[:3])   # fill corners uncovered by the rotation with the background
+            canvas.blit(img, img.get_rect(center=(side // 2, side // 2)))
+            self.images[key] = canvas
+        return self.images[key]
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def _draw_base(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        surface.fill(t.bg)
+        image, left, right = self._layout()
+        method = self.ctx.prefs.input_method
+        hint_left = "LEFT" if method != "keys" else f"LEFT  ({self.ctx.prefs.left_key})"
+        hint_right = "RIGHT" if method != "keys" else f"RIGHT  ({self.ctx.prefs.right_key})"
+        which, progress = self.dwell.progress(time.perf_counter_ns()) if method == "dwell" else (None, 0.0)
+        answer_target(surface, left, hint_left, t.left, t, progress if which is Intent.LEFT else 0.0)
+        answer_target(surface, right, hint_right, t.right, t, progress if which is Intent.RIGHT else 0.0)
+        done = len(self.state.answered)
+        draw_text(surface, f"{done} of {len(self.trials)}", t.font(22), t.muted, (image.right, 12), "topright")
+        draw_text(surface, "Esc: pause", t.font(22), t.muted, (12, 12))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        phase = self.state.phase
+        image, _, _ = self._layout()
+        if phase == "ready":
+            self._draw_ready(surface)
+            return
+        if phase == "paused":
+            self._draw_paused(surface)
+            return
+        self._draw_base(surface)
+        if phase == "fixation":
+            pygame.draw.rect(surface, t.stimulus_bg, image, border_radius=8)
+            c, arm = image.center, image.width // 16
+            pygame.draw.line(surface, (40, 40, 40), (c[0] - arm, c[1]), (c[0] + arm, c[1]), 6)
+            pygame.draw.line(surface, (40, 40, 40), (c[0], c[1] - arm), (c[0], c[1] + arm), 6)
+        elif phase in ("stimulus", "feedback"):
+            surface.blit(self._image_for(self.trials[self.state.index]), image)
+            if phase == "feedback":
+                self._draw_feedback(surface, image)
+
+    def _draw_feedback(self, surface: pygame.Surface, image: pygame.Rect) -> None:
+        t = self.theme
+        out = self.state.last_outcome
+        stim = self.trials[self.state.index]
+        noun = {"hands": "hand", "feet": "foot"}.get(stim.part, stim.part)
+        if out and out.kind is OutcomeKind.ANSWER and out.response == stim.side:
+            text, colour = f"Yes — {stim.side}", t.good
+        elif out and out.kind is OutcomeKind.ANSWER:
+            text, colour = f"This one was a {stim.side} {noun}", t.warn
+        else:
+            text, colour = f"Time's up — it was a {stim.side} {noun}", t.muted
+        font = fit_font(t, text, 40, image.width)
+        box = pygame.Rect(0, 0, min(image.width + 40, self.app.screen.get_width() - 20), font.get_linesize() + 24)
+        box.midbottom = (image.centerx, image.bottom - 10)
+        panel(surface, box, t, colour)
+        draw_text(surface, text, font, t.fg, box.center, "center")
+
+    def _draw_ready(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        surface.fill(t.bg)
+        w, h = surface.get_size()
+        s = self.settings
+        noun = {"hands": "hand", "feet": "foot"}.get(s.part, s.part)
+        y = draw_paragraph(surface, f"Left or right {noun}?", t.font(48, True), t.fg, 60, h // 8, w - 120, "center")
+        method = self.ctx.prefs.input_method
+        how = {"keys": f"Press {self.ctx.prefs.left_key} for left and {self.ctx.prefs.right_key} for right.",
+               "mouse": "Click or touch LEFT or RIGHT at the bottom of the screen.",
+               "dwell": f"Rest the pointer on LEFT or RIGHT for {self.ctx.prefs.dwell_s:g} s."}[method]
+        mode = ("Training: you will see whether each answer was right." if s.mode is Mode.TRAINING
+                else "Test: fixed settings, no feedback, so you can compare weeks.")
+        text = (f"{how}\nAnswer as quickly and as accurately as you can. {s.trials} pictures, up to "
+                f"{s.time_limit_s:g} s each.\n{mode}\nEsc pauses at any time; nothing you answered is lost.")
+        y = draw_paragraph(surface, text, t.font(28), t.fg, 80, y + 30, w - 160, "center")
+        draw_paragraph(surface, "Press Enter or Space, or click, to start.  Backspace: go back.", t.font(28, True),
+                       t.accent, 80, y + 30, w - 160, "center")
+
+    def _draw_paused(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        surface.fill(t.bg)
+        w, h = surface.get_size()
+        y = draw_paragraph(surface, "Paused", t.font(48, True), t.fg, 40, h // 5, w - 80, "center")
+        y = draw_paragraph(surface, f"{len(self.state.answered)} answers are saved. Take your time.",
+                           t.font(28), t.fg, 60, y + 20, w - 120, "center")
+        draw_paragraph(surface, "Enter or Space: carry on     Backspace: finish now and see results",
+                       t.font(28, True), t.accent, 60, y + 40, w - 120, "center")
+
+    # -- input -------------------------------------------------------------------------------------
+    def handle(self, intent: TimedIntent) -> None:
+        phase, i = self.state.phase, intent.intent
+        if phase == "ready":
+            if i in (Intent.CONFIRM, Intent.TAP) or (i in (Intent.LEFT, Intent.RIGHT) and intent.method is not InputMethod.KEYS):
+                self._start()
+            elif i in (Intent.BACK, Intent.PAUSE):
+                self.app.pop()
+        elif phase == "paused":
+            if i in (Intent.CONFIRM, Intent.TAP):
+                self._enter("fixation")
+            elif i is Intent.BACK:
+                self._finish("stopped")
+        elif i is Intent.PAUSE:
+            self._pause()
+
+    def handle_raw(self, event: pygame.event.Event) -> None:
+        if self.state.phase == "ready" and event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self._start()
+
+    def _pause(self) -> None:
+        self.state.phase = "paused"
+        if self.session_id is not None:
+            self.ctx.db.update_session(self.session_id, timing=self.timing.to_dict())
+
+    # -- the trial loop ----------------------------------------------------------------------------
+    def update(self, dt_s: float) -> None:
+        phase = self.state.phase
+        now = time.perf_counter_ns()
+        if phase in ("fixation", "feedback"):
+            self._count_frame(dt_s)
+        if phase == "fixation" and now - self.phase_started_ns >= self.fixation_ns:
+            self._present_and_wait()
+        elif phase == "feedback" and now - self.phase_started_ns >= self.feedback_ns:
+            self._next()
+
+    def _count_frame(self, dt_s: float) -> None:
+        self.timing.frames += 1
+        if self.timing.refresh_hz and dt_s > 1.5 / self.timing.refresh_hz:
+            self.timing.frames_dropped += 1
+
+    def _present_and_wait(self) -> None:
+        surface = self.app.screen
+        self.state.phase = "stimulus"
+        self.dwell.reset()
+        self.draw(surface)
+        pygame.display.flip()
+        onset = time.perf_counter_ns()
+        self.state.onset_ns = onset
+        outcome = self.wait_for_answer(onset, onset + int(self.settings.time_limit_s * 1e9))
+        self._record(outcome)
+
+    def wait_for_answer(self, onset_ns: int, deadline_ns: int) -> Outcome:
+        """Poll input (no redraw) until an answer, Esc, close or the time limit."""
+        keymap, targets = self.ctx.keymap, self.pointer_targets()
+        dwell = self.ctx.prefs.input_method == "dwell"
+        events: list[TimedIntent] = []
+        last = onset_ns
+        next_redraw = onset_ns + DWELL_REDRAW_NS
+        clock, get, sleep = time.perf_counter_ns, pygame.event.get, time.sleep
+        while True:
+            batch = get()
+            now = clock()
+            for event in batch:
+                ti = keymap.translate(event, now, targets)
+                if ti is not None:
+                    events.append(ti)
+            if dwell:
+                hit = self.dwell.update(pygame.mouse.get_pos(), targets, now)
+                if hit is not None:
+                    events.append(hit)
+                if now >= next_redraw:
+                    self._redraw_targets()
+                    next_redraw = now + DWELL_REDRAW_NS
+            out = judge(events, onset_ns, deadline_ns, now)
+            gap = (now - last) / 1000
+            self.timing.polls += 1
+            self.timing.poll_gap_sum_us += gap
+            self.timing.max_poll_gap_us = max(self.timing.max_poll_gap_us, gap)
+            last = now
+            if out.kind is not OutcomeKind.WAITING:
+                return out
+            sleep(POLL_SLEEP_S)
+
+    def _redraw_targets(self) -> None:
+        _, left, right = self._layout()
+        which, progress = self.dwell.progress(time.perf_counter_ns())
+        t = self.theme
+        answer_target(self.app.screen, left, "LEFT", t.left, t, progress if which is Intent.LEFT else 0.0)
+        answer_target(self.app.screen, right, "RIGHT", t.right, t, progress if which is Intent.RIGHT else 0.0)
+        pygame.display.update([left, right])
+
+    def _record(self, outcome: Outcome) -> None:
+        self.state.last_outcome = outcome
+        if outcome.kind is OutcomeKind.QUIT:
+            self._finish("stopped", leave=True)
+            return
+        if outcome.kind is OutcomeKind.PAUSE:
+            self._pause()           # the interrupted image stays first in the queue
+            return
+        stim = self.trials[self.state.index]
+        answered = outcome.kind is OutcomeKind.ANSWER
+        method = outcome.method.value if answered and outcome.method else None
+        if method:
+            self.methods_used.add(method)
+        self.ctx.db.add_laterality_trial(self.session_id, {
+            "trial_index": self.state.index, "stimulus_id": stim.id, "part": stim.part, "side": stim.side,
+            "view": stim.view, "posture": stim.posture, "rotation_deg": stim.rotation_deg,
+            "direction": stim.direction, "level": stim.level, "response": outcome.response if answered else None,
+            "correct": int(answered and outcome.response == stim.side), "rt_ms": outcome.rt_ms if answered else None,
+            "input_method": method, "onset_ns": self.state.onset_ns})
+        self.state.answered.append(self.state.index)
+        self.queue.pop(0)
+        if self.settings.mode is Mode.TRAINING:
+            self._enter("feedback")
+        else:
+            self._next()
+
+    def _next(self) -> None:
+        if self.queue:
+            self._enter("fixation")
+        else:
+            self._finish("completed")
+
+    def _finish(self, status: str, leave: bool = False) -> None:
+        self.state.phase = "done"
+        if self.session_id is not None:
+            used = sorted(self.methods_used)
+            self.ctx.db.update_session(self.session_id, timing=self.timing.to_dict(), status=status,
+                                       input_method="+".join(used) if used else None)
+        if leave:
+            self.app.quit()
+            return
+        if self.session_id is None or not self.state.answered:
+            self.app.pop()
+            return
+        if self.on_done:
+            self.on_done(self.session_id)
+        else:
+            from gmi.ui.scenes.results import ResultsScene
+
+            self.app.replace(ResultsScene(self.session_id))

@@ -1,0 +1,143 @@
+"""The home screen: who is practising, what to do next, and the way into every part of gmi.
+
+Other parts of gmi add their own entries to HOME_ENTRIES (label, scene factory); the laterality drill
+entries are built in because they come first in graded motor imagery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import pygame
+
+from gmi.core.errors import GmiError
+from gmi.core.laterality import Mode
+from gmi.core.stimuli import PARTS
+from gmi.report.laterality import recent_results
+from gmi.ui.app import Scene
+from gmi.ui.gui import GuiScene
+from gmi.ui.widgets import draw_paragraph, draw_text, panel
+
+# (label, factory) pairs added by other parts of the program (imagery, mirror, exposure, history ...).
+HOME_ENTRIES: list[tuple[str, Callable[[], Scene]]] = []
+
+
+class HomeScene(GuiScene):
+    def available_parts(self) -> list[str]:
+        try:
+            from gmi.ui.scenes.drill import load_library
+
+            parts = load_library(replace(self.ctx.drill, source="library"), self.ctx.data_dir, self.ctx.profile.name).parts()
+        except GmiError as exc:
+            self.library_problem = str(exc)
+            return []
+        self.library_problem = ""
+        return parts or []
+
+    def on_enter(self) -> None:
+        self.library_problem = ""
+        self.parts = self.available_parts()
+        super().on_enter()
+
+    def layout(self) -> None:
+        t = self.theme
+        w, h = self.app.screen.get_size()
+        margin = max(24, w // 24)
+        col_w = min(w - 2 * margin, max(t.px(420), int(w * 0.46)))
+        bh = max(t.px(54), 44)
+        gap = max(10, bh // 5)
+        top = margin + t.font(52, True).get_linesize() + t.font(26).get_linesize() + 2 * gap
+        d = self.ctx.drill
+        part = d.part
+        rows: list[tuple[str, Callable | None, Callable | None, Callable | None]] = [
+            (f"Start: left or right? ({part})", self.start_drill, None, None),
+            (f"Body part: {part}   ◀ ▶", None, lambda: self.cycle_part(-1), lambda: self.cycle_part(1)),
+            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}   ◀ ▶",
+             self.toggle_mode, self.toggle_mode, self.toggle_mode),
+            ("Settings", self.open_settings, None, None),
+            ("My results", self.open_results, None, None),
+        ]
+        rows += [(label, (lambda f=factory: self.app.push(f())), None, None) for label, factory in HOME_ENTRIES]
+        rows.append(("Quit", self.app.quit, None, None))
+        # Two columns of buttons when they would not fit in one (large text on a small window).
+        per_col = max(1, (h - top - margin) // (bh + gap))
+        cols = 1 if len(rows) <= per_col else 2
+        if cols == 2:
+            col_w = (w - 3 * margin) // 2
+        for k, (label, confirm, left, right) in enumerate(rows):
+            c, r = divmod(k, per_col) if cols == 2 else (0, k)
+            rect = pygame.Rect(margin + c * (col_w + margin), top + r * (bh + gap), col_w, bh)
+            self.button(rect, label, confirm, left, right, object_id="#primary" if k == 0 else None)
+        self.side_panel = pygame.Rect(margin * 2 + col_w, top, w - col_w - margin * 3, h - top - margin) if cols == 1 else None
+
+    def draw_background(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        w, _ = surface.get_size()
+        margin = max(24, w // 24)
+        y = draw_paragraph(surface, "gmi", t.font(52, True), t.fg, margin, margin // 2, w - 2 * margin)
+        draw_paragraph(surface, f"Hello, {self.ctx.profile.name}.  ↑ ↓ to choose, Enter to start — or use the mouse.",
+                       t.font(26), t.muted, margin, y, w - 2 * margin)
+        if self.side_panel and self.side_panel.width > t.px(260):
+            self._draw_side_panel(surface, self.side_panel)
+
+    def _draw_side_panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        t = self.theme
+        panel(surface, rect, t)
+        x, y, width = rect.x + 20, rect.y + 16, rect.width - 40
+        notices = list(self.ctx.notices)
+        if self.library_problem:
+            notices.append(self.library_problem)
+        for note in notices:
+            y = draw_paragraph(surface, note, t.font(22), t.warn, x, y, width) + 8
+        part = self.ctx.drill.part
+        last = recent_results(self.ctx.db, self.ctx.profile.id, last=1, part=part)
+        y = draw_paragraph(surface, f"Last {part} drill", t.font(30, True), t.fg, x, y, width) + 6
+        if not last:
+            y = draw_paragraph(surface, "None yet. Graded motor imagery starts here: you see a picture and say "
+                                        "whether it shows a left or a right one, quickly and accurately.",
+                               t.font(24), t.fg, x, y, width)
+            return
+        r = last[0]
+        for name, cell, colour in (("Left", r.summary.left, t.left), ("Right", r.summary.right, t.right)):
+            acc = "—" if cell.accuracy is None else f"{cell.accuracy:.0%}"
+            rt = "—" if cell.median_rt_ms is None else f"{cell.median_rt_ms / 1000:.1f} s"
+            y = draw_paragraph(surface, f"{name}: {acc} right, typical time {rt}", t.font(26, True), colour, x, y, width)
+        y += 6
+        for line in r.verdict().lines:
+            y = draw_paragraph(surface, line, t.font(22), t.fg, x, y, width) + 4
+
+    # -- actions ---------------------------------------------------------------------------------
+    def start_drill(self) -> None:
+        from gmi.ui.scenes.drill import DrillScene
+
+        self.app.push(DrillScene())
+
+    def cycle_part(self, step: int) -> None:
+        parts = self.parts or list(PARTS)
+        current = self.ctx.drill.part
+        i = parts.index(current) if current in parts else -step
+        self.ctx.drill = replace(self.ctx.drill, part=parts[(i + step) % len(parts)], views=())
+        self.ctx.save()
+        self.refresh()
+
+    def toggle_mode(self) -> None:
+        mode = Mode.TEST if self.ctx.drill.mode is Mode.TRAINING else Mode.TRAINING
+        self.ctx.drill = replace(self.ctx.drill, mode=mode)
+        self.ctx.save()
+        self.refresh()
+
+    def open_settings(self) -> None:
+        from gmi.ui.scenes.settings import SettingsScene
+
+        self.app.push(SettingsScene())
+
+    def open_results(self) -> None:
+        from gmi.ui.scenes.results import ResultsScene
+
+        last = recent_results(self.ctx.db, self.ctx.profile.id, last=1)
+        if last:
+            self.app.push(ResultsScene(last[-1].session_id))
+
+    def back(self) -> None:
+        pass  # Esc on the home screen does nothing: quitting is an explicit choice

@@ -1,0 +1,186 @@
+"""Results of one laterality drill, in plain words and large type, with the norm and a small trend.
+
+Drawn as one tall page; when it is taller than the window (large text), Up/Down scroll and a hint says so.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from gmi.core.intents import Intent, TimedIntent
+from gmi.core.laterality import Cell, Mode
+from gmi.core.norms import LR_THRESHOLD_LABEL, norm_for
+from gmi.report.laterality import SessionResult, recent_results, session_result
+from gmi.ui.app import Scene
+from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel
+
+ROTATION_NAMES = {0: "upright", 45: "45° clockwise", 90: "90° clockwise", 135: "135° clockwise",
+                  180: "upside down", 225: "135° anticlockwise", 270: "90° anticlockwise", 315: "45° anticlockwise"}
+
+
+def _secs(ms: float | None) -> str:
+    return "—" if ms is None else f"{ms / 1000:.1f} s"
+
+
+def _pct(c: Cell) -> str:
+    return "—" if c.accuracy is None else f"{c.accuracy:.0%}"
+
+
+class ResultsScene(Scene):
+    def __init__(self, session_id: int) -> None:
+        self.session_id = session_id
+        self.scroll = 0
+        self.page: pygame.Surface | None = None
+
+    def on_enter(self) -> None:
+        self.result: SessionResult = session_result(self.ctx.db, self.session_id)
+        self.history = recent_results(self.ctx.db, self.ctx.profile.id, last=10, part=self.result.part)
+        self.page = None
+
+    def on_resize(self) -> None:
+        self.page = None
+
+    def handle(self, intent: TimedIntent) -> None:
+        i = intent.intent
+        step = self.theme.px(80)
+        if i is Intent.DOWN:
+            self.scroll += step
+        elif i is Intent.UP:
+            self.scroll -= step
+        elif i in (Intent.CONFIRM, Intent.TAP):
+            from gmi.ui.scenes.drill import DrillScene
+
+            self.app.replace(DrillScene(self.result.settings))
+        elif i in (Intent.BACK, Intent.PAUSE):
+            self.app.pop()
+
+    def handle_raw(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.MOUSEWHEEL:
+            self.scroll -= event.y * self.theme.px(60)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        w, h = surface.get_size()
+        if self.page is None or self.page.get_width() != w:
+            self.page = self._render_page(w)
+        footer_h = t.font(26, True).get_linesize() + 24
+        view_h = h - footer_h
+        self.scroll = max(0, min(self.scroll, self.page.get_height() - view_h))
+        surface.fill(t.bg)
+        surface.blit(self.page, (0, 0), pygame.Rect(0, self.scroll, w, view_h))
+        pygame.draw.rect(surface, t.panel, (0, view_h, w, footer_h))
+        more = self.page.get_height() - view_h - self.scroll > 0
+        text = "Enter: practise again     Backspace: home" + ("     ↓ more below" if more else "")
+        font = fit_font(t, text, 26, w - 40)
+        draw_text(surface, text, font, t.accent, (w // 2, view_h + footer_h // 2), "center")
+
+    # -- the page ----------------------------------------------------------------------------------
+    def _render_page(self, w: int) -> pygame.Surface:
+        page = pygame.Surface((w, 4000))
+        t = self.theme
+        page.fill(t.bg)
+        r = self.result
+        s = r.summary
+        margin = max(24, w // 30)
+        inner = w - 2 * margin
+        mode = "training" if r.settings.mode is Mode.TRAINING else "test"
+        y = draw_paragraph(page, f"{r.part.capitalize()}: your results", t.font(44, True), t.fg, margin, 24, inner)
+        y = draw_paragraph(page, f"{len(r.results)} pictures, {mode} mode, {r.started_at[:10]}"
+                                 + ("" if r.status == "completed" else " (stopped early)"),
+                           t.font(24), t.muted, margin, y, inner)
+        y += 16
+        # Two side cards. They sit side by side while wide enough, else one above the other.
+        two_cols = inner >= t.px(760)
+        card_w = (inner - 24) // 2 if two_cols else inner
+        y_cards = y
+        for k, (name, cell, colour) in enumerate((("Left", s.left, t.left), ("Right", s.right, t.right))):
+            x = margin + (card_w + 24) * k if two_cols else margin
+            top = y_cards if two_cols else y
+            lines = [(f"{name}", t.font(34, True)),
+                     (f"{cell.correct} of {cell.n} right ({_pct(cell)})", t.font(30, True)),
+                     (f"typical time {_secs(cell.median_rt_ms)}", t.font(28)),
+                     (f"missed {cell.misses}", t.font(24))]
+            height = sum(f.get_linesize() for _, f in lines) + 32
+            rect = pygame.Rect(x, top, card_w, height)
+            panel(page, rect, t, colour)
+            yy = top + 16
+            for text, font in lines:
+                yy = draw_paragraph(page, text, font, colour if font is lines[0][1] else t.fg, x + 20, yy, card_w - 40)
+            y = rect.bottom + 16
+        y += 8
+        for line in r.verdict().lines:
+            y = draw_paragraph(page, line, t.font(28), t.fg, margin, y, inner) + 6
+        norm = norm_for(r.part)
+        if norm:
+            y = draw_paragraph(page, f"Norm for {r.part}: {norm.describe()}.", t.font(22), t.muted, margin, y + 6, inner)
+            for study in norm.studies:
+                y = draw_paragraph(page, f"{study.text} — {study.source}", t.font(22), t.muted, margin, y, inner)
+        y = draw_paragraph(page, f"Left–right difference: {LR_THRESHOLD_LABEL} is "
+                                 f"{r.settings.lr_rt_threshold_ms / 1000:.1f} s or "
+                                 f"{r.settings.lr_accuracy_threshold_pts:.0f} points.",
+                           t.font(22), t.muted, margin, y, inner) + 20
+        y = self._rotation_chart(page, margin, y, inner) + 20
+        y = self._directions(page, margin, y, inner) + 20
+        y = self._trend(page, margin, y, inner) + 30
+        return page.subsurface((0, 0, w, min(y, page.get_height()))).copy()
+
+    def _rotation_chart(self, page: pygame.Surface, x: int, y: int, width: int) -> int:
+        t = self.theme
+        y = draw_paragraph(page, "Time by how the picture was turned", t.font(30, True), t.fg, x, y, width) + 8
+        rows = self.result.summary.by_rotation
+        if not rows:
+            return y
+        slowest = max((c.median_rt_ms or 0) for c in rows.values()) or 1.0
+        label_font, value_font = t.font(22), t.font(22, True)
+        label_w = min(width // 2, max(label_font.size(ROTATION_NAMES.get(k, f"{k}°"))[0] for k in rows) + 16)
+        bar_h = max(value_font.get_linesize(), t.px(26))
+        for rot, cell in rows.items():
+            draw_text(page, ROTATION_NAMES.get(rot, f"{rot}°"), label_font, t.fg, (x, y + 2))
+            bar_w = int((width - label_w - t.px(200)) * (cell.median_rt_ms or 0) / slowest)
+            pygame.draw.rect(page, t.accent, (x + label_w, y + 3, max(2, bar_w), bar_h - 6), border_radius=4)
+            draw_text(page, f"{_secs(cell.median_rt_ms)}  ·  {_pct(cell)}", value_font, t.fg,
+                      (x + label_w + bar_w + 10, y + 2))
+            y += bar_h + 4
+        return y
+
+    def _directions(self, page: pygame.Surface, x: int, y: int, width: int) -> int:
+        t = self.theme
+        d = self.result.summary.by_direction
+        parts = []
+        if "medial" in d:
+            parts.append(f"turned towards the body (medial): {_secs(d['medial'].median_rt_ms)}, {_pct(d['medial'])}")
+        if "lateral" in d:
+            parts.append(f"turned away from the body (lateral): {_secs(d['lateral'].median_rt_ms)}, {_pct(d['lateral'])}")
+        if not parts:
+            return y
+        y = draw_paragraph(page, "Towards or away from the body", t.font(30, True), t.fg, x, y, width) + 4
+        for p in parts:
+            y = draw_paragraph(page, p.capitalize(), t.font(24), t.fg, x, y, width)
+        return y
+
+    def _trend(self, page: pygame.Surface, x: int, y: int, width: int) -> int:
+        t = self.theme
+        hist = self.history
+        y = draw_paragraph(page, "Your last sessions", t.font(30, True), t.fg, x, y, width) + 8
+        if len(hist) < 2:
+            return draw_paragraph(page, "After a few more sessions you will see your progress here.",
+                                  t.font(24), t.muted, x, y, width)
+        chart = pygame.Rect(x, y, min(width, t.px(700)), t.px(160))
+        panel(page, chart, t)
+        norm = norm_for(self.result.part)
+        n = len(hist)
+        step = (chart.width - 60) / max(1, n - 1)
+        def ypos(acc: float) -> int:
+            return int(chart.bottom - 20 - (chart.height - 40) * acc)
+        if norm:
+            ny = ypos(norm.accuracy_min)
+            pygame.draw.line(page, t.good, (chart.x + 20, ny), (chart.right - 20, ny), 2)
+            draw_text(page, f"aim {norm.accuracy_min:.0%}", t.font(18), t.good, (chart.right - 24, ny - 4), "bottomright")
+        for side, colour in (("left", t.left), ("right", t.right)):
+            pts = [(int(chart.x + 30 + i * step), ypos(getattr(r.summary, side).accuracy or 0)) for i, r in enumerate(hist)]
+            if len(pts) > 1:
+                pygame.draw.lines(page, colour, False, pts, 4)
+            for p in pts:
+                pygame.draw.circle(page, colour, p, 6)
+        y = chart.bottom + 6
+        return draw_paragraph(page, "Accuracy per session: blue left, orange right.", t.font(20), t.muted, x, y, width)

@@ -1,0 +1,136 @@
+"""Settings, remembered per profile: drill dose and difficulty, how answers are given, how gmi looks.
+
+Every row: Up/Down to reach it, Left/Right (or the mouse on the row's ◀ / ▶) to change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import pygame
+
+from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE
+from gmi.ui.gui import GuiScene
+from gmi.ui.widgets import draw_paragraph
+
+TIME_STEPS = (2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60)
+ROTATION_SETS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("all eight", ()),
+    ("upright only", (0,)),
+    ("upright and small turns", (0, 45, 315)),
+    ("up to a quarter turn", (0, 45, 90, 270, 315)),
+    ("turned a lot", (90, 135, 180, 225, 270)),
+)
+LEVELS = {1: "plain background", 2: "textured background", 3: "scenes and close-ups"}
+METHODS = {"keys": "keys or foot pedal", "mouse": "mouse or touch", "dwell": "dwell (rest the pointer)"}
+
+
+def _step(values: list, current, step: int):
+    i = values.index(current) if current in values else 0
+    return values[max(0, min(len(values) - 1, i + step))]
+
+
+class SettingsScene(GuiScene):
+    capturing: str | None = None
+
+    def rows(self) -> list[tuple[str, Callable[[int], None]]]:
+        d, p = self.ctx.drill, self.ctx.prefs
+        views = self._views()
+        rot_name = next((n for n, r in ROTATION_SETS if r == tuple(d.rotations)), "custom")
+        return [
+            (f"Pictures per drill: {d.trials}", lambda s: self._drill(trials=max(TRIALS_RANGE[0], min(TRIALS_RANGE[1], d.trials + 5 * s)))),
+            (f"Time per picture: {d.time_limit_s:g} s", lambda s: self._drill(time_limit_s=float(_step(list(TIME_STEPS), int(d.time_limit_s), s)))),
+            (f"Views: {', '.join(d.views) if d.views else 'all'}", lambda s: self._drill(views=_step(views, tuple(d.views), s))),
+            (f"Turns: {rot_name}", lambda s: self._drill(rotations=_step([r for _, r in ROTATION_SETS], tuple(d.rotations), s))),
+            (f"Pictures: level {d.level}, {LEVELS[d.level]}", lambda s: self._drill(level=max(1, min(3, d.level + s)))),
+            (f"Picture source: {'gmi library' if d.source == 'library' else 'my photos'}",
+             lambda s: self._drill(source="photos" if d.source == "library" else "library")),
+            (f"Answer with: {METHODS[p.input_method]}", lambda s: self._pref(input_method=_step(list(METHODS), p.input_method, s))),
+            (f"Left answer key: {p.left_key}   (Enter, then press a key)", lambda s: self._capture("left_key") if s == 0 else None),
+            (f"Right answer key: {p.right_key}   (Enter, then press a key)", lambda s: self._capture("right_key") if s == 0 else None),
+            (f"Dwell time: {p.dwell_s:.1f} s", lambda s: self._pref(dwell_s=round(max(0.3, min(3.0, p.dwell_s + 0.1 * s)), 1))),
+            (f"Text size: {round(p.text_scale * 100)} %", lambda s: self._pref(text_scale=max(1.0, min(2.0, p.text_scale + 0.25 * s)))),
+            (f"High contrast: {'on' if p.high_contrast else 'off'}", lambda s: self._pref(high_contrast=not p.high_contrast)),
+            ("Back", lambda s: self.app.pop() if s == 0 else None),
+        ]
+
+    def _views(self) -> list[tuple[str, ...]]:
+        try:
+            from gmi.ui.scenes.drill import load_library
+
+            lib = load_library(replace(self.ctx.drill, source="library"), self.ctx.data_dir, self.ctx.profile.name)
+            return [()] + [(v,) for v in lib.views(self.ctx.drill.part)]
+        except Exception:  # no library: views cannot be chosen, 'all' stays
+            return [()]
+
+    def layout(self) -> None:
+        t = self.theme
+        w, h = self.app.screen.get_size()
+        margin = max(20, w // 30)
+        bh = max(t.px(40), 36)
+        gap = 6
+        top = margin + t.font(40, True).get_linesize() + t.font(22).get_linesize() + 12
+        rows = self.rows()
+        per_col = max(1, (h - top - margin) // (bh + gap))
+        cols = 1 if len(rows) <= per_col else 2
+        col_w = (w - 2 * margin) if cols == 1 else (w - 3 * margin) // 2
+        col_w = min(col_w, t.px(900))
+        for k, (label, change) in enumerate(rows):
+            c, r = divmod(k, per_col)
+            rect = pygame.Rect(margin + c * (col_w + margin), top + r * (bh + gap), col_w, bh)
+            self.button(rect, label, on_confirm=(lambda f=change: f(0)) if "key" in label or label == "Back" else (lambda f=change: f(1)),
+                        on_left=lambda f=change: f(-1), on_right=lambda f=change: f(1))
+
+    def draw_background(self, surface: pygame.Surface) -> None:
+        t = self.theme
+        w, _ = surface.get_size()
+        m = max(20, w // 30)
+        y = draw_paragraph(surface, "Settings", t.font(40, True), t.fg, m, m // 2, w - 2 * m)
+        hint = ("Press the key you want to use now (Esc cancels)." if self.capturing else
+                f"For {self.ctx.profile.name}. ↑ ↓ choose a row, ◀ ▶ change it, Backspace goes back. Saved at once.")
+        draw_paragraph(surface, hint, t.font(22), t.warn if self.capturing else t.muted, m, y, w - 2 * m)
+
+    def _drill(self, **changes) -> None:
+        self.ctx.drill = replace(self.ctx.drill, **changes).validate()
+        self.ctx.save()
+        self.refresh()
+
+    def _pref(self, **changes) -> None:
+        for k, v in changes.items():
+            setattr(self.ctx.prefs, k, v)
+        self.ctx.save()
+        self.refresh()
+
+    def _capture(self, which: str) -> None:
+        self.capturing = which
+        self.refresh()
+
+    def handle_raw(self, event: pygame.event.Event) -> None:
+        if self.capturing and event.type == pygame.KEYDOWN:
+            which, self.capturing = self.capturing, None
+            if event.key != pygame.K_ESCAPE:
+                from gmi.core.errors import GmiError
+                from gmi.ui.keymap import KeyMap
+
+                name = pygame.key.name(event.key)
+                trial = {"left_key": self.ctx.prefs.left_key, "right_key": self.ctx.prefs.right_key, which: name}
+                try:
+                    KeyMap(trial["left_key"], trial["right_key"])
+                except GmiError as exc:
+                    self.app.show_problem(exc)
+                    return
+                self._pref(**{which: name})
+            else:
+                self.refresh()
+            self._swallow_next = True
+            return
+        super().handle_raw(event)
+
+    def handle(self, intent) -> None:
+        if getattr(self, "_swallow_next", False):  # the key just captured is not also a command
+            self._swallow_next = False
+            return
+        if self.capturing:
+            return
+        super().handle(intent)

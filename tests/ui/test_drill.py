@@ -1,0 +1,241 @@
+"""The drill driven by real posted pygame events under the dummy video driver."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import threading
+import time
+
+import pygame
+import pytest
+
+from gmi.core.laterality import DrillSettings, Mode
+from gmi.report.laterality import session_result
+from gmi.ui.scenes.drill import DrillScene
+from gmi.ui.scenes.results import ResultsScene
+
+
+def post_key(key):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+
+
+def run_until(app, predicate, max_steps=3000):
+    for _ in range(max_steps):
+        if predicate():
+            return
+        app.step(1 / 60)
+    raise AssertionError("condition not reached")
+
+
+class Responder(threading.Thread):
+    """Acts like a person: waits for each new picture (onset) and then answers with ``act(stimulus)``."""
+
+    def __init__(self, scene, act, delay_s=0.01):
+        super().__init__(daemon=True)
+        self.scene, self.act, self.delay_s = scene, act, delay_s
+        self.stop = threading.Event()
+
+    def run(self):
+        seen = 0
+        while not self.stop.is_set():
+            st = self.scene.state
+            if st.phase == "stimulus" and st.onset_ns and st.onset_ns != seen:
+                seen = st.onset_ns
+                time.sleep(self.delay_s)
+                self.act(self.scene.trials[st.index])
+            time.sleep(0.0005)
+
+
+def start_drill(app, **settings):
+    s = replace(DrillSettings(), **({"trials": 10, "time_limit_s": 2.0} | settings))
+    scene = DrillScene(s, seed=123, fixation_ms=0, feedback_ms=0, skip_ready=True)
+    app.push(scene)
+    return scene
+
+
+def answer_all(app, scene, answer_for, until=lambda scene: scene.state.phase == "done"):
+    responder = Responder(scene, answer_for)
+    responder.start()
+    try:
+        run_until(app, lambda: until(scene))
+    finally:
+        responder.stop.set()
+        responder.join()
+
+
+def correct_key(stim):
+    post_key(pygame.K_LEFT if stim.side == "left" else pygame.K_RIGHT)
+
+
+def test_keys_answers_are_scored_and_each_written_at_once(app):
+    scene = start_drill(app)
+    db = app.ctx.db
+    answered_before = []
+
+    def answer(stim):
+        answered_before.append(len(db.laterality_trials(scene.session_id)))
+        post_key(pygame.K_LEFT if stim.side == "left" else pygame.K_RIGHT)
+
+    answer_all(app, scene, answer)
+    assert answered_before == list(range(10))      # the database grew by one row per answer, as it happened
+    rows = db.laterality_trials(scene.session_id)
+    assert len(rows) == 10 and all(r["correct"] == 1 for r in rows)
+    assert all(r["rt_ms"] is not None and 0 <= r["rt_ms"] < 2000 for r in rows)
+    assert {r["input_method"] for r in rows} == {"keys"}
+    session = db.conn.execute("SELECT * FROM sessions WHERE id=?", (scene.session_id,)).fetchone()
+    assert session["status"] == "completed" and session["seed"] == 123 and session["input_method"] == "keys"
+    assert '"max_poll_interval_us"' in session["timing_json"] and '"refresh_hz"' in session["timing_json"]
+    assert isinstance(app.top, ResultsScene)
+    result = session_result(db, scene.session_id)
+    assert result.summary.overall.accuracy == 1.0
+
+
+def test_wrong_answers_and_misses(app):
+    scene = start_drill(app, trials=10, time_limit_s=2.0)
+    count = {"n": 0}
+
+    def answer(stim):
+        count["n"] += 1
+        if count["n"] <= 4:   # wrong side
+            post_key(pygame.K_RIGHT if stim.side == "left" else pygame.K_LEFT)
+        elif count["n"] > 8:  # the last two: no answer at all -> misses after the time limit
+            pass
+        else:
+            post_key(pygame.K_LEFT if stim.side == "left" else pygame.K_RIGHT)
+
+    answer_all(app, scene, answer)
+    s = session_result(app.ctx.db, scene.session_id).summary
+    assert (s.overall.correct, s.overall.misses) == (4, 2)
+
+
+def test_custom_keys_such_as_a_foot_pedal(app):
+    app.ctx.prefs.left_key, app.ctx.prefs.right_key = "page up", "page down"
+    scene = start_drill(app)
+    answer_all(app, scene, lambda stim: post_key(pygame.K_PAGEUP if stim.side == "left" else pygame.K_PAGEDOWN))
+    assert session_result(app.ctx.db, scene.session_id).summary.overall.correct == 10
+
+
+def test_mouse_clicks_on_large_targets(app):
+    app.ctx.prefs.input_method = "mouse"
+    scene = start_drill(app)
+
+    def click(stim):
+        targets = scene.pointer_targets()
+        from gmi.core.intents import Intent
+
+        rect = targets[Intent.LEFT if stim.side == "left" else Intent.RIGHT]
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=rect.center, touch=False))
+
+    answer_all(app, scene, click)
+    rows = app.ctx.db.laterality_trials(scene.session_id)
+    assert all(r["correct"] for r in rows) and {r["input_method"] for r in rows} == {"mouse"}
+
+
+def test_touch_on_targets(app):
+    scene = start_drill(app)
+
+    def touch(stim):
+        from gmi.core.intents import Intent
+
+        rect = scene.pointer_targets()[Intent.LEFT if stim.side == "left" else Intent.RIGHT]
+        w, h = app.screen.get_size()
+        pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, x=rect.centerx / w, y=rect.centery / h,
+                                             finger_id=0, touch_id=0, dx=0, dy=0, pressure=1.0))
+
+    answer_all(app, scene, touch)
+    rows = app.ctx.db.laterality_trials(scene.session_id)
+    assert all(r["correct"] for r in rows) and {r["input_method"] for r in rows} == {"touch"}
+
+
+def test_dwell_answers(app, monkeypatch):
+    from gmi.core.intents import Intent
+
+    app.ctx.prefs.input_method = "dwell"
+    app.ctx.prefs.dwell_s = 0.3
+    scene = start_drill(app, trials=10)
+    where = {"pos": (0, 0)}
+    monkeypatch.setattr(pygame.mouse, "get_pos", lambda: where["pos"])
+
+    def hover(stim):
+        where["pos"] = scene.pointer_targets()[Intent.LEFT if stim.side == "left" else Intent.RIGHT].center
+
+    answer_all(app, scene, hover)
+    rows = app.ctx.db.laterality_trials(scene.session_id)
+    assert all(r["correct"] for r in rows) and {r["input_method"] for r in rows} == {"dwell"}
+    assert all(r["rt_ms"] < 300 for r in rows)   # stamped when the pointer arrived, not when the dwell ended
+
+
+def test_escape_pauses_and_nothing_answered_is_lost(app):
+    scene = start_drill(app, trials=10)
+    n = {"k": 0}
+
+    def answer(stim):
+        n["k"] += 1
+        post_key(pygame.K_ESCAPE if n["k"] == 4 else (pygame.K_LEFT if stim.side == "left" else pygame.K_RIGHT))
+
+    answer_all(app, scene, answer, until=lambda sc: sc.state.phase == "paused")
+    assert len(app.ctx.db.laterality_trials(scene.session_id)) == 3
+    interrupted = scene.trials[scene.queue[0]]
+    post_key(pygame.K_RETURN)
+    shown = []
+    answer_all(app, scene, lambda stim: (shown.append(stim), correct_key(stim)))
+    assert shown[0] is interrupted          # the interrupted picture comes again first
+    rows = app.ctx.db.laterality_trials(scene.session_id)
+    assert len(rows) == 10 and all(r["correct"] for r in rows)
+
+
+def test_finish_early_from_pause_keeps_answers(app):
+    scene = start_drill(app, trials=20)
+    n = {"k": 0}
+
+    def answer(stim):
+        n["k"] += 1
+        post_key(pygame.K_ESCAPE if n["k"] == 4 else (pygame.K_LEFT if stim.side == "left" else pygame.K_RIGHT))
+
+    answer_all(app, scene, answer, until=lambda sc: sc.state.phase == "paused")
+    post_key(pygame.K_BACKSPACE)
+    app.step(1 / 60)
+    assert isinstance(app.top, ResultsScene)
+    result = session_result(app.ctx.db, scene.session_id)
+    assert result.status == "stopped" and len(result.results) == 3
+
+
+def test_training_shows_feedback_test_mode_does_not(app):
+    scene = DrillScene(replace(DrillSettings(), trials=10, time_limit_s=2.0), seed=1, fixation_ms=0,
+                       feedback_ms=300, skip_ready=True)
+    app.push(scene)
+    answer_all(app, scene, correct_key, until=lambda sc: sc.state.phase == "feedback")
+    app.pop()
+    test = DrillScene(replace(DrillSettings(), mode=Mode.TEST), seed=1, fixation_ms=0, feedback_ms=300, skip_ready=True)
+    app.push(test)
+    assert test.settings.trials == 40 and test.settings.time_limit_s == 5.0   # fixed settings
+    phases = []
+    answer_all(app, test, correct_key, until=lambda sc: (phases.append(sc.state.phase) or len(sc.state.answered) >= 3))
+    assert "feedback" not in phases
+
+
+def test_image_is_on_screen_at_onset(app):
+    """Pixels: after the flip the stimulus area shows the picture, not the fixation cross."""
+    scene = start_drill(app)
+    seen = {}
+
+    def look(stim):   # runs while the drill waits for the answer: the flipped screen shows the picture
+        seen["pixel"] = app.screen.get_at(scene._layout()[0].center)[:3]
+        seen["stim"] = stim
+        correct_key(stim)
+
+    answer_all(app, scene, look, until=lambda sc: "pixel" in seen)
+    stim = seen["stim"]
+    image_rect = scene._layout()[0]
+    expected = scene._image_for(stim)
+    sample = (image_rect.width // 2, image_rect.height // 2)
+    assert seen["pixel"] == expected.get_at(sample)[:3]
+
+
+def test_missing_library_shows_a_calm_problem_screen(app, monkeypatch, tmp_path):
+    from gmi.ui.scenes.message import MessageScene
+
+    monkeypatch.setenv("GMI_STIMULI_DIR", str(tmp_path / "nowhere"))
+    app.push(DrillScene(replace(DrillSettings(), trials=10)))
+    assert isinstance(app.top, MessageScene) and "manifest" in app.top.text
