@@ -82,7 +82,7 @@ def stage_costs(model: Path, frames: list) -> dict[str, float]:
     from gmi.core.movements import MOVEMENTS
     from gmi.core.tracker import MovementTracker
     from gmi.pose.landmarker import Landmarker
-    from gmi.pose.overlay import draw_overlay
+    from gmi.pose.overlay import draw_gauge, draw_skeleton
 
     movement = MOVEMENTS["shoulder_abduction"]
     tracker = MovementTracker(movement)
@@ -96,9 +96,9 @@ def stage_costs(model: Path, frames: list) -> dict[str, float]:
             t2 = time.perf_counter()
             update = tracker.update(i / 30.0, pose)
             t3 = time.perf_counter()
-            draw_overlay(rgb, update.pose.pixels() if update.pose else None,
-                         update.pose.visibility if update.pose else None, movement.landmark_indices("left"),
-                         update.angle_deg, tracker.target_deg, movement.gauge)
+            if update.pose is not None:
+                draw_skeleton(rgb, update.pose.pixels(), update.pose.visibility, movement.landmark_indices("left"))
+            draw_gauge(rgb, update.angle_deg, tracker.target_deg, movement.gauge)
             t4 = time.perf_counter()
             cost["rgb"].append(t1 - t0)
             cost["tracker"].append(t3 - t2)

@@ -74,11 +74,3 @@ def draw_gauge(image: np.ndarray, angle_deg: float | None, target_deg: float, ga
     (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, 2)
     cv2.putText(image, label, (centre[0] - tw // 2, centre[1] - radius // 3), cv2.FONT_HERSHEY_SIMPLEX,
                 scale, TEXT, max(1, int(2 * scale)), cv2.LINE_AA)
-
-
-def draw_overlay(image: np.ndarray, points: np.ndarray | None, visibility: np.ndarray | None,
-                 measured: Sequence[int], angle_deg: float | None, target_deg: float,
-                 gauge: tuple[float, float]) -> None:
-    if points is not None and visibility is not None:
-        draw_skeleton(image, points, visibility, measured)
-    draw_gauge(image, angle_deg, target_deg, gauge)

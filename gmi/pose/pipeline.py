@@ -22,7 +22,7 @@ from gmi.core.reps import RepResult
 from gmi.core.tracker import MovementTracker, TrackerUpdate
 from gmi.pose.deps import require_cv2
 from gmi.pose.landmarker import Landmarker
-from gmi.pose.overlay import draw_overlay
+from gmi.pose.overlay import draw_gauge, draw_skeleton
 from gmi.pose.sources import Frame, FrameSource
 
 
@@ -60,12 +60,13 @@ class PosePipeline:
 
     def __init__(self, source: FrameSource, model_path: Path, movement: Movement, side: str | None = None,
                  target_deg: float | None = None, *, preview_width: int = 640, overlay: bool = True,
-                 prefetch: int = 4) -> None:
+                 gauge_on_frame: bool = True, prefetch: int = 4) -> None:
         self.source = source
         self.tracker = MovementTracker(movement, side, target_deg)
         self.movement = movement
         self.landmarker = Landmarker(model_path)
-        self.overlay = overlay
+        self.overlay = overlay                # skeleton (and gauge) drawn onto the preview
+        self.gauge_on_frame = gauge_on_frame  # False when the window draws its own, larger gauge
         width, height = source.size
         self.preview_scale = min(1.0, preview_width / width) if width else 1.0
         self.preview_size = (max(1, round(width * self.preview_scale)), max(1, round(height * self.preview_scale)))
@@ -178,9 +179,10 @@ class PosePipeline:
         preview = rgb
         if self.preview_scale < 1.0:
             preview = cv2.resize(rgb, self.preview_size, interpolation=cv2.INTER_LINEAR)
-        if self.overlay:
-            draw_overlay(preview, None if points is None else points * self.preview_scale, visibility,
-                         measured, update.angle_deg, self.tracker.target_deg, self.movement.gauge)
+        if self.overlay and points is not None and visibility is not None:
+            draw_skeleton(preview, points * self.preview_scale, visibility, measured)
+        if self.overlay and self.gauge_on_frame:
+            draw_gauge(preview, update.angle_deg, self.tracker.target_deg, self.movement.gauge)
         preview.flags.writeable = False
         if points is not None:
             points.flags.writeable = False
@@ -197,9 +199,12 @@ class PosePipeline:
             frames=self.tracker.frames)
 
     def _measured(self, update: TrackerUpdate) -> tuple[int, ...]:
+        """The landmarks to highlight: those of the side measured (or asked for), else every candidate."""
         movement = self.movement
-        if update.body_side in ("left", "right") and movement.side_rule != "direction":
-            return movement.landmark_indices(update.body_side)
+        if movement.side_rule != "direction":
+            body_side = update.body_side if update.body_side in ("left", "right") else self.tracker.side
+            if body_side in ("left", "right"):
+                return movement.landmark_indices(body_side)
         if movement.sided_landmarks:
             return tuple(dict.fromkeys(movement.landmark_indices("left") + movement.landmark_indices("right")))
         return movement.landmark_indices("left")
