@@ -35,6 +35,7 @@ def cache_dir() -> Path:
 
 
 def _pip_download(args: list[str], dest: Path, pattern: str) -> Path:
+    """pip download unless a matching file is already in ``dest``."""
     found = sorted(dest.glob(pattern))
     if found:
         return found[0]
@@ -48,9 +49,18 @@ def _pip_download(args: list[str], dest: Path, pattern: str) -> Path:
 
 
 def mediapipe_wheel(cache: Path | None = None) -> Path:
-    from gmi.pose.model import PIP_DOWNLOAD_ARGS
+    """Fetched with gmi's own `camera setup` download code, so a fresh cache also tests that path."""
+    from gmi.core.errors import GmiError
+    from gmi.pose.model import download_wheel
 
-    return _pip_download(list(PIP_DOWNLOAD_ARGS[1:]), cache or cache_dir(), "mediapipe-0.10.21-*.whl")
+    cache = cache or cache_dir()
+    found = sorted(cache.glob("mediapipe-0.10.21-*.whl"))
+    if found:
+        return found[0]
+    try:
+        return download_wheel(cache, progress=lambda text: None, echo=False)
+    except GmiError as exc:
+        raise MediaUnavailable(str(exc)) from None
 
 
 def sports2d_wheel(cache: Path | None = None) -> Path:

@@ -45,10 +45,38 @@ class FrameSource:
     def __init__(self) -> None:
         self.end: StreamEnd | None = None
         self._capture = None
+        self._pending: np.ndarray | None = None
         self._index = 0
 
     def read(self) -> Frame | None:
+        if self._capture is None:
+            return None
+        if self._pending is not None:
+            bgr, self._pending = self._pending, None
+        else:
+            bgr = self._grab()
+            if bgr is None:
+                return None
+        frame = Frame(bgr, self._time_of(self._index), self._index)
+        self._index += 1
+        self._pace(frame)
+        return frame
+
+    def _opened(self, capture, first: np.ndarray, fps: float) -> None:
+        self._capture = capture
+        self._pending = first  # the frame read to prove the source works is the first one delivered
+        self.fps = fps
+        self.size = (first.shape[1], first.shape[0])
+
+    def _grab(self) -> np.ndarray | None:
+        """The next picture, or None at the end (after setting ``end``)."""
         raise NotImplementedError
+
+    def _time_of(self, index: int) -> float:
+        raise NotImplementedError
+
+    def _pace(self, frame: Frame) -> None:
+        """Hook: wait before handing the frame on (a recording played as if live)."""
 
     def close(self) -> None:
         if self._capture is not None:
@@ -88,32 +116,27 @@ class VideoFileSource(FrameSource):
             raise GmiError("E-VIDEO-UNREADABLE", f"{self.path} cannot be read as a video (not a video, an "
                            "unsupported format, or a damaged file).",
                            fix="try the original recording, or convert it to mp4 with another program")
-        self._capture = capture
-        self._pending: np.ndarray | None = first
         fps = capture.get(cv2.CAP_PROP_FPS)
-        self.fps = fps if fps and math.isfinite(fps) and 1 <= fps <= 1000 else 30.0
+        self._opened(capture, first, fps if fps and math.isfinite(fps) and 1 <= fps <= 1000 else 30.0)
         count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
         self.frame_count = int(count) if count and math.isfinite(count) and count > 0 else None
-        self.size = (first.shape[1], first.shape[0])
         self._started = time.perf_counter()
 
-    def read(self) -> Frame | None:
-        if self._capture is None:
+    def _grab(self) -> np.ndarray | None:
+        ok, bgr = self._capture.read()
+        if not ok:
+            self._end_of_file()
             return None
-        if self._pending is not None:
-            bgr, self._pending = self._pending, None
-        else:
-            ok, bgr = self._capture.read()
-            if not ok:
-                self._end_of_file()
-                return None
-        frame = Frame(bgr, self._index / self.fps, self._index)
-        self._index += 1
+        return bgr
+
+    def _time_of(self, index: int) -> float:
+        return index / self.fps
+
+    def _pace(self, frame: Frame) -> None:
         if self.realtime:
             delay = self._started + frame.t_s - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-        return frame
 
     def _end_of_file(self) -> None:
         read = self._index
@@ -158,31 +181,24 @@ class CameraSource(FrameSource):
             raise GmiError("E-CAMERA-BUSY", f"Camera {index} is there but sends no pictures; another program "
                            "may be using it.", fix=f"close other programs that use the camera (video calls, "
                            f"browsers) and try again; {CAMERA_FREE}")
-        self._capture = capture
-        self._pending = first
         got = capture.get(cv2.CAP_PROP_FPS)
-        self.fps = got if got and math.isfinite(got) and got > 0 else fps
-        self.size = (first.shape[1], first.shape[0])
+        self._opened(capture, first, got if got and math.isfinite(got) and got > 0 else fps)
         self._t0 = time.perf_counter()
 
-    def read(self) -> Frame | None:
-        if self._capture is None:
-            return None
-        if self._pending is not None:
-            bgr, self._pending = self._pending, None
-        else:
-            since = time.perf_counter()
+    def _grab(self) -> np.ndarray | None:
+        since = time.perf_counter()
+        ok, bgr = self._capture.read()
+        while not ok:
+            if time.perf_counter() - since > self.LOST_AFTER_S:
+                self._finish("lost", f"Camera {self.index} stopped sending pictures (unplugged, or taken "
+                             f"by another program). Everything measured so far is kept.")
+                return None
+            time.sleep(0.02)
             ok, bgr = self._capture.read()
-            while not ok:
-                if time.perf_counter() - since > self.LOST_AFTER_S:
-                    self._finish("lost", f"Camera {self.index} stopped sending pictures (unplugged, or taken "
-                                 f"by another program). Everything measured so far is kept.")
-                    return None
-                time.sleep(0.02)
-                ok, bgr = self._capture.read()
-        frame = Frame(bgr, time.perf_counter() - self._t0, self._index)
-        self._index += 1
-        return frame
+        return bgr
+
+    def _time_of(self, index: int) -> float:
+        return time.perf_counter() - self._t0
 
 
 def open_source(spec: str | int, *, realtime: bool = False) -> FrameSource:
