@@ -87,7 +87,8 @@ _MEASURES = {
 def raw_angle(movement: Movement, pose: PoseFrame, body_side: str = "left") -> AngleReading:
     """The movement's angle for one body side (ignored when the landmarks are not sided)."""
     indices = movement.landmark_indices(body_side)
-    missing = tuple(i for i in indices if not pose.seen(i))
+    hideable = movement.occludable_indices
+    missing = tuple(i for i in indices if not (pose.inside(i) if i in hideable else pose.seen(i)))
     side = body_side if movement.sided_landmarks else None
     if missing:
         return AngleReading(None, side, missing)

@@ -91,7 +91,7 @@ def assess_view(movement: Movement, side: str, pose: PoseFrame | None) -> Guidan
             return Guidance(False, "turn_sideways", f"Turn sideways to the camera{towards}")
         if movement.side_rule == "facing" and side in ("left", "right") and nearer_side(pose) != side:
             return Guidance(False, "turn_around", f"Turn round so your {side} side faces the camera")
-    hidden = [i for i in needed if pose.visibility[i] < SEEN_VISIBILITY]
+    hidden = [i for i in needed if pose.visibility[i] < SEEN_VISIBILITY and i not in movement.occludable_indices]
     if hidden:
         return Guidance(False, "hidden", f"Make sure nothing hides your {_parts_text(hidden)} from the camera")
     seen = pose.visibility >= SEEN_VISIBILITY

@@ -48,6 +48,7 @@ class Movement:
     coordinates: str               # image | world
     landmarks: tuple[str, ...]     # roles in the order the measure expects; {side} = left/right
     facing: tuple[str, ...]        # [front point, back point] telling which way the person faces, or ()
+    occludable: tuple[str, ...]    # landmarks the movement itself may hide (used even when reported unseen)
     side_rule: str                 # limb | facing | direction
     sides: tuple[str, ...]
     default_side: str
@@ -65,6 +66,10 @@ class Movement:
         """Indices of the measured landmarks (then the facing points) for ``body_side`` left/right."""
         return tuple(LANDMARK_INDEX[n.format(side=body_side)] for n in self.landmarks + self.facing)
 
+    @property
+    def occludable_indices(self) -> frozenset[int]:
+        return frozenset(LANDMARK_INDEX[name.format(side=s)] for name in self.occludable for s in ("left", "right"))
+
     def side_label(self, side: str) -> str:
         """How a side reads in a sentence: 'left arm', 'both arms', 'either way'."""
         if self.side_rule == "direction":
@@ -79,8 +84,9 @@ def _load_library() -> dict[str, Movement]:
     return parse_library(text, LIBRARY_FILE)
 
 
-_FIELDS = ("title", "description", "view", "measure", "coordinates", "landmarks", "facing", "side_rule",
-           "sides", "default_side", "angle", "coordinates_reason", "placement", "gauge", "reps")
+_FIELDS = ("title", "description", "view", "measure", "coordinates", "landmarks", "facing", "occludable",
+           "side_rule", "sides", "default_side", "angle", "coordinates_reason", "placement", "gauge", "reps")
+_OPTIONAL = {"facing", "occludable"}
 _REP_FIELDS = tuple(RepThresholds.__dataclass_fields__)
 
 
@@ -111,14 +117,14 @@ def _parse_movement(name: str, table: object, file: str, problems: ProblemList) 
         return None
     for key in table.keys() - set(_FIELDS):
         bad(key, "unknown key", key, ", ".join(_FIELDS))
-    for key in set(_FIELDS) - table.keys() - {"facing"}:
+    for key in set(_FIELDS) - table.keys() - _OPTIONAL:
         bad(key, "is missing")
     texts = ("title", "description", "view", "measure", "coordinates", "side_rule", "default_side", "angle",
              "coordinates_reason", "placement")
     for key in texts:
         if key in table and not isinstance(table[key], str):
             bad(key, "must be text", table[key])
-    for key in ("landmarks", "facing", "sides"):
+    for key in ("landmarks", "facing", "occludable", "sides"):
         if key in table and not (isinstance(table[key], list) and all(isinstance(v, str) for v in table[key])):
             bad(key, "must be a list of names", table[key])
     gauge = table.get("gauge")
@@ -141,6 +147,9 @@ def _parse_movement(name: str, table: object, file: str, problems: ProblemList) 
             bad(key, "is not one of the allowed values", table[key], ", ".join(allowed))
     landmarks = tuple(table["landmarks"])
     facing = tuple(table.get("facing", ()))
+    occludable = tuple(table.get("occludable", ()))
+    if not set(occludable) <= set(landmarks + facing):
+        bad("occludable", "must list landmarks the movement uses", occludable)
     for landmark in landmarks + facing:
         for body_side in ("left", "right"):
             if landmark.format(side=body_side) not in LANDMARK_INDEX:
@@ -166,7 +175,7 @@ def _parse_movement(name: str, table: object, file: str, problems: ProblemList) 
         bad("reps", "hold_hysteresis_deg and min_duration_s must be >= 0, max_gap_s > 0")
     return Movement(name=name, title=table["title"], description=table["description"], view=table["view"],
                     measure=table["measure"], coordinates=table["coordinates"], landmarks=landmarks,
-                    facing=facing, side_rule=table["side_rule"], sides=sides,
+                    facing=facing, occludable=occludable, side_rule=table["side_rule"], sides=sides,
                     default_side=table["default_side"], angle=table["angle"],
                     coordinates_reason=table["coordinates_reason"], placement=table["placement"],
                     gauge=gauge, reps=reps)

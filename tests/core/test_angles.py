@@ -134,3 +134,16 @@ def test_facing_rule_both_uses_the_side_the_camera_sees():
     assert reading.body_side == "right" and reading.angle_deg == pytest.approx(60, abs=1)
     assert STANDING_FRONT  # the default figure stays importable for other tests
     assert side_view_z("left")["left_shoulder"] < side_view_z("left")["right_shoulder"]
+
+
+def test_neck_rotation_keeps_measuring_when_the_turned_away_ear_is_hidden():
+    from gmi.core.guidance import assess_view
+
+    a = math.radians(70)
+    pose = make_pose({"left_ear": (320 + 22 * math.cos(a), 88), "right_ear": (320 - 22 * math.cos(a), 88)},
+                     world_z={"left_ear": 0.088 * math.sin(a), "right_ear": -0.088 * math.sin(a)},
+                     hidden=("left_ear",))
+    assert measure_angle(M["neck_rotation"], "left", pose).angle_deg == pytest.approx(70, abs=0.5)
+    assert assess_view(M["neck_rotation"], "left", pose).ok
+    # a hidden ear still stops the side bend, which needs both ears seen
+    assert measure_angle(M["neck_side_bend"], "left", pose).angle_deg is None

@@ -50,6 +50,8 @@ def _broken(old: str, new: str) -> str:
      "hold_hysteresis_deg = 3\nmin_duration_s = 0.5\n\n[squat]", "trunk_side_bend.reps.max_gap_s", "missing"),
     ('default_side = "both"\nangle = "Angle at each', 'default_side = "left"\nangle = "Angle at each',
      "bilateral_arm_raise.default_side", "one of this movement's sides"),
+    ('occludable = ["left_ear", "right_ear"]', 'occludable = ["left_wrist"]', "neck_rotation.occludable",
+     "landmarks the movement uses"),
 ])
 def test_library_errors_name_the_field(old, new, field, message):
     with pytest.raises(GmiError) as info:
