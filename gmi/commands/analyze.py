@@ -121,13 +121,14 @@ def format_result(result: dict) -> str:
             side = f"  to the {rep['side']}" if result["direction_per_rep"] else ""
             lines.append(f"  {rep['index']:>3}  {rep['peak_deg']:5.1f}°  {'yes' if rep['target_reached'] else 'no ':<6}"
                          f"  {rep['hold_s']:4.1f} s   {rep['duration_s']:5.1f} s   {rep['t_end_s']:6.1f} s{side}")
-    else:
-        lines.append("  No repetitions found.")
-    lines.append("")
+        lines.append("")
     count = summary["repetitions"]
-    peaks = ", ".join(f"{p:.0f}°" for p in summary["peak_deg"]) or "none"
-    lines.append(f"Summary: {count} repetition{'s' if count != 1 else ''}; peak angles {peaks}; target reached "
-                 f"in {summary['target_reached']} of {count}; longest hold {summary['longest_hold_s']:.1f} s.")
+    peaks = ", ".join(f"{p:.0f}°" for p in summary["peak_deg"])
+    if count:
+        lines.append(f"Summary: {count} repetition{'s' if count != 1 else ''}; peak angles {peaks}; target reached "
+                     f"in {summary['target_reached']} of {count}; longest hold {summary['longest_hold_s']:.1f} s.")
+    else:
+        lines.append("Summary: no repetitions.")
     lines.append(f"Pose found in {result['frames_with_pose']} of {result['frames']} frames; angle measured in "
                  f"{result['frames_measured']}.")
     for message, frames in result["not_measured"].items():

@@ -118,3 +118,26 @@ def test_analyze_with_an_explicit_model_and_no_data_dir_model(capsys, tmp_path, 
     code, out, _ = run(capsys, "analyze", str(pose_media.clip), "--movement", "bilateral_arm_raise", "--json",
                        "--pose-model", str(pose_media.model), "--data-dir", str(tmp_path / "empty"))
     assert code == 0 and json.loads(out)["summary"]["repetitions"] == 2
+
+
+def test_text_report_for_either_way_movements_unfinished_and_damaged_videos():
+    from gmi.commands.analyze import format_result
+
+    rep = {"index": 1, "peak_deg": 31.24, "target_deg": 25.0, "target_reached": True, "hold_s": 1.5,
+           "duration_s": 3.0, "t_start_s": 1.0, "t_peak_s": 2.0, "t_end_s": 4.0, "side": "left"}
+    result = {"video": "/x/side.mp4", "movement_title": "Trunk side bend", "side_label": "either way",
+              "view": "front", "frames": 300, "duration_s": 10.0, "target_deg": 25.0, "angle_definition": "Lean.",
+              "direction_per_rep": True, "repetitions": [rep], "frames_with_pose": 290, "frames_measured": 280,
+              "not_measured": {"Step back so I can see your hips": 10},
+              "summary": {"repetitions": 1, "peak_deg": [31.2], "target_reached": 1, "holds_s": [1.5],
+                          "longest_hold_s": 1.5, "unfinished_peak_deg": 18.0, "ignored_small_movements": 0,
+                          "abandoned_pose_lost": 1},
+              "video_end": {"reason": "lost", "message": "The video stopped after 300 of 400 frames."}}
+    text = format_result(result)
+    assert "    1   31.2°  yes      1.5 s     3.0 s      4.0 s  to the left" in text
+    assert "Summary: 1 repetition; peak angles 31°; target reached in 1 of 1; longest hold 1.5 s." in text
+    assert "not measured in 10 frames: Step back so I can see your hips" in text
+    assert "ended during a movement (peak 18°)" in text and "1 movement(s) not counted" in text
+    assert "Warning: The video stopped after 300 of 400 frames." in text
+    result.update(repetitions=[], summary=dict(result["summary"], repetitions=0, peak_deg=[]))
+    assert "Summary: no repetitions." in format_result(result)
