@@ -7,6 +7,7 @@ Errors and the end of the stream arrive as flags in the snapshot, never as excep
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -142,7 +143,8 @@ class PosePipeline:
                     self._frames.put_nowait(_STOP)
                     return
                 except queue.Full:
-                    self._frames.get_nowait()
+                    with contextlib.suppress(queue.Empty):
+                        self._frames.get_nowait()
 
     def _run(self) -> None:
         cv2 = require_cv2()
