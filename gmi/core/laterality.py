@@ -304,11 +304,17 @@ def judge_against_norm(summary: Summary, norm: Norm | None, settings: DrillSetti
             lines.append(f"Your typical answer took {rt / 1000:.1f} s; most people take about "
                          f"{norm.rt_mean_s:.1f} s" + (" or less." if speed_ok else "."))
     d_rt, d_acc = summary.lr_rt_diff_ms, summary.lr_accuracy_diff_pts
-    sides_even = ((d_rt is None or abs(d_rt) <= settings.lr_rt_threshold_ms)
-                  and (d_acc is None or abs(d_acc) <= settings.lr_accuracy_threshold_pts))
-    if d_rt is not None:
-        slower = "left" if d_rt > 0 else "right"
+    rt_uneven = d_rt is not None and abs(d_rt) > settings.lr_rt_threshold_ms
+    acc_uneven = d_acc is not None and abs(d_acc) > settings.lr_accuracy_threshold_pts
+    sides_even = not (rt_uneven or acc_uneven)
+    if rt_uneven:
+        lines.append(f"Pictures of the {'left' if d_rt > 0 else 'right'} side took you "  # type: ignore[operator]
+                     f"{abs(d_rt) / 1000:.1f} s longer.")  # type: ignore[arg-type]
+    if acc_uneven:
+        lines.append(f"You were right {summary.left.accuracy:.0%} of the time on the left and "
+                     f"{summary.right.accuracy:.0%} on the right.")
+    if d_rt is not None or d_acc is not None:
         lines.append("Left and right were about even." if sides_even else
-                     f"The {slower} side was harder today ({abs(d_rt) / 1000:.1f} s slower, "
-                     f"{abs(d_acc or 0):.0f} points apart in accuracy; {LR_THRESHOLD_LABEL}).")
+                     f"(Uneven means more than {settings.lr_rt_threshold_ms / 1000:.1f} s or "
+                     f"{settings.lr_accuracy_threshold_pts:.0f} points apart: a {LR_THRESHOLD_LABEL}.)")
     return Verdict(accuracy_ok, speed_ok, sides_even, tuple(lines))

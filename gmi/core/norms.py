@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 DEFAULT_LR_RT_THRESHOLD_MS = 500.0      # clinician-adjustable default, no published cut-off
 DEFAULT_LR_ACCURACY_THRESHOLD_PTS = 10.0  # percentage points; clinician-adjustable default
-LR_THRESHOLD_LABEL = "default threshold (no published cut-off; your physiotherapist can change it)"
+LR_THRESHOLD_LABEL = "default threshold with no published cut-off, which your physiotherapist can change"
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,118 @@ MIGRATIONS: list[tuple[str, str]] = [
             UNIQUE (session_id, trial_index)
         );
     """),
+    ("0200_exposure_plans_sessions", """
+        CREATE TABLE exposure_plans (             -- every install is kept: the latest is the current plan
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            file_name TEXT NOT NULL,
+            plan_text TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            patient TEXT NOT NULL,
+            author TEXT NOT NULL,
+            installed_at TEXT NOT NULL
+        );
+        CREATE INDEX exposure_plans_by_profile ON exposure_plans(profile_id, installed_at);
+        CREATE TABLE exposure_reps (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            rep_index INTEGER NOT NULL,
+            set_index INTEGER NOT NULL,
+            rep_in_set INTEGER NOT NULL,
+            source TEXT NOT NULL,                 -- tap | camera
+            peak_deg REAL,
+            target_reached INTEGER NOT NULL,
+            hold_s REAL NOT NULL,
+            duration_s REAL NOT NULL,
+            t_s REAL NOT NULL,                    -- seconds since the session started
+            recorded_at TEXT NOT NULL,
+            UNIQUE (session_id, rep_index)
+        );
+        CREATE TABLE exposure_ratings (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,                   -- pain_before | expected_pain | fear_before | ...
+            phase TEXT NOT NULL,
+            value_num REAL,
+            value_text TEXT,
+            t_s REAL NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX exposure_ratings_by_session ON exposure_ratings(session_id);
+        CREATE TABLE exposure_events (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,                   -- during | hold_started | set_done | rest_started | stopped_by_pain | after | ...
+            data_json TEXT NOT NULL DEFAULT '{}',
+            t_s REAL NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX exposure_events_by_session ON exposure_events(session_id);
+        CREATE TABLE exposure_decisions (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL UNIQUE REFERENCES sessions(id) ON DELETE CASCADE,
+            plan_id INTEGER NOT NULL REFERENCES exposure_plans(id),
+            action TEXT NOT NULL,                 -- advance | hold | step_back | baseline | quota | complete
+            item TEXT NOT NULL,                   -- the next session's item and level
+            item_index INTEGER NOT NULL,
+            level INTEGER NOT NULL,
+            reps_target INTEGER,
+            reason TEXT NOT NULL,
+            comparison TEXT,
+            decided_at TEXT NOT NULL
+        );
+    """),
+    ("0300_imagery_mirror_programme", """
+        CREATE TABLE guided_steps (            -- one row per step of an imagery or mirror session, when it ends
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            step_no INTEGER NOT NULL,          -- occurrence in the session, 0-based (mirror rounds repeat steps)
+            sequence_index INTEGER NOT NULL,   -- position of the step in its sequence file
+            part TEXT NOT NULL,
+            side TEXT NOT NULL,                -- left | right (resolved for the patient)
+            view TEXT NOT NULL,
+            posture TEXT NOT NULL,
+            mode TEXT,                         -- watch | eyes_open | eyes_closed, NULL for mirror
+            started_s REAL NOT NULL,           -- seconds since the session began (pauses included)
+            ended_s REAL NOT NULL,
+            active_s REAL NOT NULL,            -- watching / imagining / moving time, pauses excluded
+            repetitions_done INTEGER NOT NULL,
+            repetitions INTEGER NOT NULL,
+            cut_short INTEGER NOT NULL,        -- 1 if stopped or ended by the session timer
+            completed_at TEXT NOT NULL,
+            UNIQUE (session_id, step_no)
+        );
+        CREATE TABLE session_ratings (         -- ratings given after a session (vividness, pain)
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,                -- vividness | pain_nrs
+            value REAL NOT NULL,
+            scale_min REAL NOT NULL,
+            scale_max REAL NOT NULL,
+            rated_at TEXT NOT NULL,
+            UNIQUE (session_id, name)
+        );
+        CREATE TABLE session_symptoms (        -- pain, nausea or dizziness reported during a mirror session
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            symptom TEXT NOT NULL,
+            at_s REAL NOT NULL,
+            reported_at TEXT NOT NULL
+        );
+        CREATE TABLE programme_events (        -- stage changes, flares and clinician overrides
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            part TEXT NOT NULL,
+            kind TEXT NOT NULL,                -- start | advance | step_back | override | flare
+            from_stage TEXT,
+            to_stage TEXT,
+            by TEXT NOT NULL,                  -- patient | gmi | the clinician's name
+            reason TEXT NOT NULL DEFAULT '',
+            details_json TEXT NOT NULL DEFAULT '{}',
+            at TEXT NOT NULL
+        );
+        CREATE INDEX programme_events_by_profile ON programme_events(profile_id, part, at);
+    """),
 ]
 
 

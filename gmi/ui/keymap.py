@@ -40,6 +40,11 @@ def key_code(name: str) -> int:
                            "in Settings → Answer keys).") from None
 
 
+def key_label(name: str) -> str:
+    """How a key is named on screen: 'left' → 'left arrow'; other names as pygame spells them."""
+    return {"left": "left arrow", "right": "right arrow", "up": "up arrow", "down": "down arrow"}.get(name, name)
+
+
 @dataclass
 class KeyMap:
     left_key: str = DEFAULT_LEFT_KEY

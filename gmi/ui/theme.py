@@ -76,6 +76,8 @@ def gui_theme(theme: Theme) -> dict:
         return "#{:02x}{:02x}{:02x}".format(*c)
 
     font = {"name": "noto_sans", "size": str(theme.px(26)), "bold": "1"}
+    misc = {"shape": "rounded_rectangle", "shape_corner_radius": "12", "border_width": "3"}
+    # pygame_gui reads only colours from "defaults": fonts and shapes go on each element type.
     return {
         "defaults": {
             "colours": {"normal_bg": hexc(theme.panel), "hovered_bg": hexc(_mix(theme.panel, theme.accent, 0.25)),
@@ -85,11 +87,10 @@ def gui_theme(theme: Theme) -> dict:
                         "normal_border": hexc(theme.muted), "hovered_border": hexc(theme.accent),
                         "selected_border": hexc(theme.accent), "dark_bg": hexc(theme.bg),
                         "text_cursor": hexc(theme.fg)},
-            "font": font,
-            "misc": {"shape": "rounded_rectangle", "shape_corner_radius": "12", "border_width": "2"},
         },
-        "button": {"misc": {"border_width": "3"}},
-        "label": {"colours": {"dark_bg": "#00000000", "normal_text": hexc(theme.fg)}},
+        "button": {"font": font, "misc": misc},
+        "text_entry_line": {"font": font, "misc": misc},
+        "label": {"font": font, "colours": {"dark_bg": "#00000000", "normal_text": hexc(theme.fg)}},
         "#title": {"font": {"name": "noto_sans", "size": str(theme.px(44)), "bold": "1"}},
         "#muted": {"colours": {"normal_text": hexc(theme.muted)},
                    "font": {"name": "noto_sans", "size": str(theme.px(22)), "bold": "0"}},

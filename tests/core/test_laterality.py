@@ -102,7 +102,7 @@ def test_summary_per_side_rotation_direction():
     assert s.by_direction["medial"].correct == 2 and s.by_direction["lateral"].correct == 0
     verdict = judge_against_norm(s, norm_for("hands"), DrillSettings())
     assert not verdict.accuracy_ok and not verdict.sides_even
-    assert any("left side was harder" in line for line in verdict.lines)
+    assert any("left side took you 0.7 s longer" in line for line in verdict.lines)
 
 
 def test_norms_cover_every_part_with_source():

@@ -24,7 +24,7 @@ from gmi.core.laterality import (FEEDBACK_MS, FIXATION_MS, DrillSettings, Mode, 
 from gmi.core.stimuli import Stimulus, StimulusLibrary, load_manifest
 from gmi.store.location import default_stimuli_dir
 from gmi.ui.app import Scene
-from gmi.ui.keymap import DwellTracker
+from gmi.ui.keymap import DwellTracker, key_label
 from gmi.ui.widgets import answer_target, draw_paragraph, draw_text, fit_font, panel
 
 POLL_SLEEP_S = 0.0002   # ~0.25 ms per loop on Linux: > 1 kHz polling
@@ -166,12 +166,15 @@ class DrillScene(Scene):
                 raise GmiError("E-STIM-FILE", f"The image {stim.file} cannot be loaded ({exc}).",
                                fix="run `gmi stimuli check` to find damaged files, then regenerate or restore them.") from None
             if pygame.display.get_surface() is not None:
-                base = base.convert_alpha() if base.get_alpha() else base.convert()
+                base = base.convert_alpha()
             scale = side / max(base.get_size())
             img = pygame.transform.rotozoom(base, -stim.rotation_deg, scale)  # manifest: clockwise degrees
-            canvas = pygame.Surface((side, side))
-            canvas.fill(base.get_at((0, 0))[:3])   # fill corners uncovered by the rotation with the background
+            # A round aperture: a square frame would give the rotation away and leave empty corners.
+            canvas = pygame.Surface((side, side), pygame.SRCALPHA)
             canvas.blit(img, img.get_rect(center=(side // 2, side // 2)))
+            mask = pygame.Surface((side, side), pygame.SRCALPHA)
+            pygame.draw.circle(mask, (255, 255, 255, 255), (side // 2, side // 2), side // 2)
+            canvas.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
             self.images[key] = canvas
         return self.images[key]
 
@@ -181,8 +184,8 @@ class DrillScene(Scene):
         surface.fill(t.bg)
         image, left, right = self._layout()
         method = self.ctx.prefs.input_method
-        hint_left = "LEFT" if method != "keys" else f"LEFT  ({self.ctx.prefs.left_key})"
-        hint_right = "RIGHT" if method != "keys" else f"RIGHT  ({self.ctx.prefs.right_key})"
+        hint_left = "LEFT" if method != "keys" else f"LEFT · {key_label(self.ctx.prefs.left_key)}"
+        hint_right = "RIGHT" if method != "keys" else f"RIGHT · {key_label(self.ctx.prefs.right_key)}"
         which, progress = self.dwell.progress(time.perf_counter_ns()) if method == "dwell" else (None, 0.0)
         answer_target(surface, left, hint_left, t.left, t, progress if which is Intent.LEFT else 0.0)
         answer_target(surface, right, hint_right, t.right, t, progress if which is Intent.RIGHT else 0.0)
@@ -202,7 +205,7 @@ class DrillScene(Scene):
             return
         self._draw_base(surface)
         if phase == "fixation":
-            pygame.draw.rect(surface, t.stimulus_bg, image, border_radius=8)
+            pygame.draw.circle(surface, t.stimulus_bg, image.center, image.width // 2)
             c, arm = image.center, image.width // 16
             pygame.draw.line(surface, (40, 40, 40), (c[0] - arm, c[1]), (c[0] + arm, c[1]), 6)
             pygame.draw.line(surface, (40, 40, 40), (c[0], c[1] - arm), (c[0], c[1] + arm), 6)
@@ -236,7 +239,7 @@ class DrillScene(Scene):
         noun = {"hands": "hand", "feet": "foot"}.get(s.part, s.part)
         y = draw_paragraph(surface, f"Left or right {noun}?", t.font(48, True), t.fg, 60, h // 8, w - 120, "center")
         method = self.ctx.prefs.input_method
-        how = {"keys": f"Press {self.ctx.prefs.left_key} for left and {self.ctx.prefs.right_key} for right.",
+        how = {"keys": f"Press {key_label(self.ctx.prefs.left_key)} for left and {key_label(self.ctx.prefs.right_key)} for right.",
                "mouse": "Click or touch LEFT or RIGHT at the bottom of the screen.",
                "dwell": f"Rest the pointer on LEFT or RIGHT for {self.ctx.prefs.dwell_s:g} s."}[method]
         mode = ("Training: you will see whether each answer was right." if s.mode is Mode.TRAINING

@@ -17,10 +17,23 @@ from gmi.core.stimuli import PARTS
 from gmi.report.laterality import recent_results
 from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
+from gmi.ui.programme_panel import draw_programme_panel, programme_status
 from gmi.ui.widgets import draw_paragraph, draw_text, panel
 
-# (label, factory) pairs added by other parts of the program (imagery, mirror, exposure, history ...).
-HOME_ENTRIES: list[tuple[str, Callable[[], Scene]]] = []
+# The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
+HOME_ENTRIES: list[tuple[str, str]] = [
+    ("Imagined movements", "gmi.ui.scenes.imagery:ImageryScene"),
+    ("Mirror therapy", "gmi.ui.scenes.mirror:MirrorChoiceScene"),
+    ("My programme (flare, going back)", "gmi.ui.scenes.programme:ProgrammeScene"),
+    ("Graded exposure: today's movement", "gmi.ui.scenes.exposure:ExposureScene"),
+]
+
+
+def _open_entry(target: str) -> Scene:
+    import importlib
+
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)()
 
 
 class HomeScene(GuiScene):
@@ -52,16 +65,21 @@ class HomeScene(GuiScene):
         part = d.part
         rows: list[tuple[str, Callable | None, Callable | None, Callable | None]] = [
             (f"Start: left or right? ({part})", self.start_drill, None, None),
-            (f"Body part: {part}   ◀ ▶", None, lambda: self.cycle_part(-1), lambda: self.cycle_part(1)),
-            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}   ◀ ▶",
+            (f"Body part: {part}  (Left/Right to change)", None, lambda: self.cycle_part(-1), lambda: self.cycle_part(1)),
+            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}",
              self.toggle_mode, self.toggle_mode, self.toggle_mode),
             ("Settings", self.open_settings, None, None),
             ("My results", self.open_results, None, None),
         ]
-        rows += [(label, (lambda f=factory: self.app.push(f())), None, None) for label, factory in HOME_ENTRIES]
+        rows += [(label, (lambda t=target: self.app.push(_open_entry(t))), None, None) for label, target in HOME_ENTRIES]
         rows.append(("Quit", self.app.quit, None, None))
+        self.programme = programme_status(self.ctx)
         # Two columns of buttons when they would not fit in one (large text on a small window).
         per_col = max(1, (h - top - margin) // (bh + gap))
+        if len(rows) > per_col:   # shrink the buttons (not below a comfortable 44 px) before adding a column
+            fit = (h - top - margin) // len(rows) - gap
+            if fit >= 44:
+                bh, per_col = fit, len(rows)
         cols = 1 if len(rows) <= per_col else 2
         if cols == 2:
             col_w = (w - 3 * margin) // 2
@@ -76,13 +94,18 @@ class HomeScene(GuiScene):
         w, _ = surface.get_size()
         margin = max(24, w // 24)
         y = draw_paragraph(surface, "gmi", t.font(52, True), t.fg, margin, margin // 2, w - 2 * margin)
-        draw_paragraph(surface, f"Hello, {self.ctx.profile.name}.  ↑ ↓ to choose, Enter to start — or use the mouse.",
+        draw_paragraph(surface, f"Hello, {self.ctx.profile.name}.  Up and Down arrows to choose, Enter to start — or use the mouse.",
                        t.font(26), t.muted, margin, y, w - 2 * margin)
         if self.side_panel and self.side_panel.width > t.px(260):
             self._draw_side_panel(surface, self.side_panel)
 
     def _draw_side_panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         t = self.theme
+        status, message = self.programme
+        bottom = draw_programme_panel(surface, rect, t, status, message)
+        rect = pygame.Rect(rect.x, bottom + 16, rect.width, rect.bottom - bottom - 16)
+        if rect.height < t.font(30, True).get_linesize() * 3:
+            return
         panel(surface, rect, t)
         x, y, width = rect.x + 20, rect.y + 16, rect.width - 40
         notices = list(self.ctx.notices)

@@ -70,7 +70,7 @@ class ResultsScene(Scene):
         surface.blit(self.page, (0, 0), pygame.Rect(0, self.scroll, w, view_h))
         pygame.draw.rect(surface, t.panel, (0, view_h, w, footer_h))
         more = self.page.get_height() - view_h - self.scroll > 0
-        text = "Enter: practise again     Backspace: home" + ("     ↓ more below" if more else "")
+        text = "Enter: practise again     Backspace: home" + ("     Down arrow: more below" if more else "")
         font = fit_font(t, text, 26, w - 40)
         draw_text(surface, text, font, t.accent, (w // 2, view_h + footer_h // 2), "center")
 

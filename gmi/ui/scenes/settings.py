@@ -1,6 +1,6 @@
 """Settings, remembered per profile: drill dose and difficulty, how answers are given, how gmi looks.
 
-Every row: Up/Down to reach it, Left/Right (or the mouse on the row's ◀ / ▶) to change it.
+Every row: Up/Down to reach it, Left/Right (or a click on the row) to change it.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class SettingsScene(GuiScene):
         m = max(20, w // 30)
         y = draw_paragraph(surface, "Settings", t.font(40, True), t.fg, m, m // 2, w - 2 * m)
         hint = ("Press the key you want to use now (Esc cancels)." if self.capturing else
-                f"For {self.ctx.profile.name}. ↑ ↓ choose a row, ◀ ▶ change it, Backspace goes back. Saved at once.")
+                f"For {self.ctx.profile.name}. Up/Down: choose a row. Left/Right or click: change it. Backspace: back. Saved at once.")
         draw_paragraph(surface, hint, t.font(22), t.warn if self.capturing else t.muted, m, y, w - 2 * m)
 
     def _drill(self, **changes) -> None:
