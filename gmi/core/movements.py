@@ -19,6 +19,7 @@ VIEWS: tuple[str, ...] = ("front", "side")
 MEASURES: tuple[str, ...] = ("segment_angle", "joint_flexion", "joint_angle", "trunk_lean_forward",
                              "trunk_lean_sideways", "head_tilt", "head_turn")
 SIDE_RULES: tuple[str, ...] = ("limb", "facing", "direction")
+MIN_TARGET_ABOVE_START_DEG = 5.0  # a lower target could not be told apart from leaving rest
 _LANDMARK_COUNT = {"segment_angle": 3, "joint_flexion": 3, "joint_angle": 3, "trunk_lean_forward": 2,
                    "trunk_lean_sideways": 4, "head_tilt": 4, "head_turn": 4}
 _NEEDS_FACING = ("trunk_lean_forward",)
@@ -65,6 +66,12 @@ class Movement:
     def landmark_indices(self, body_side: str) -> tuple[int, ...]:
         """Indices of the measured landmarks (then the facing points) for ``body_side`` left/right."""
         return tuple(LANDMARK_INDEX[n.format(side=body_side)] for n in self.landmarks + self.facing)
+
+    @property
+    def target_range(self) -> tuple[float, float]:
+        """Targets this movement can be scored against: from just above leaving rest to the gauge's end.
+        (A target below count_deg lowers the count threshold for that session: see gmi.core.reps.)"""
+        return self.reps.start_deg + MIN_TARGET_ABOVE_START_DEG, self.gauge[1]
 
     @property
     def occludable_indices(self) -> frozenset[int]:
@@ -224,12 +231,12 @@ def resolve_target(movement: Movement, target_deg: float | None, *, field: str =
     """The target angle: ``target_deg`` checked against the movement's range, or its default."""
     if target_deg is None:
         return movement.reps.target_deg
-    low, high = movement.reps.count_deg, movement.gauge[1]
+    low, high = movement.target_range
     if not low <= target_deg <= high:
         problems = ProblemList()
         problems.add(f"is outside the range {movement.title.lower()} can be scored on", field=field,
                      found=f"{target_deg:g}°", allowed=f"{low:g}–{high:g}°",
-                     fix=f"choose a target from {low:g} to {high:g} degrees (a repetition must pass "
-                         f"{low:g}° to count)")
+                     fix=f"choose a target from {low:g} to {high:g} degrees (below {low:g}° a repetition "
+                         "cannot be told apart from resting)")
         problems.raise_if_any("E-TARGET", f"Target {target_deg:g}° does not suit {movement.title.lower()}.")
     return float(target_deg)

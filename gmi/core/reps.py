@@ -2,8 +2,8 @@
 
 A repetition is an excursion of the angle away from rest and back (thresholds per movement in
 movements.toml): it starts when the angle rises above ``start_deg``, ends when it falls back below
-``return_deg``, and counts only if its peak passed ``count_deg`` and it lasted ``min_duration_s``. The
-gap between start and return is the hysteresis: jitter around one threshold cannot start and end a
+``return_deg``, and counts only if its peak passed ``count_deg`` (or got halfway to a lower target) and
+it lasted ``min_duration_s``. The gap between start and return is the hysteresis: jitter around one threshold cannot start and end a
 repetition. The detector starts out waiting for rest, so a stream that begins mid-movement does not
 count half a repetition. Missing angles (no pose, a hidden landmark) are bridged for up to
 ``max_gap_s``; a longer loss abandons the repetition in progress rather than inventing its end.
@@ -52,6 +52,9 @@ class RepDetector:
     def __init__(self, thresholds: RepThresholds, target_deg: float) -> None:
         self.thresholds = thresholds
         self.target_deg = float(target_deg)
+        # An early, small target (graded exposure starts small) must still count: then a repetition needs
+        # only to get halfway from leaving rest to the target.
+        self.count_deg = min(thresholds.count_deg, (thresholds.start_deg + self.target_deg) / 2)
         self.results: list[RepResult] = []
         self.phase = RepPhase.WAITING
         self.ignored = 0     # excursions too small or too short to count
@@ -134,7 +137,7 @@ class RepDetector:
         th = self.thresholds
         duration = t_s - self._start_t
         result = None
-        if self._peak >= th.count_deg and duration >= th.min_duration_s:
+        if self._peak >= self.count_deg and duration >= th.min_duration_s:
             result = RepResult(index=self.count + 1, peak_deg=self._peak, target_deg=self.target_deg,
                                target_reached=self._peak >= self.target_deg, hold_s=self._best_hold,
                                duration_s=duration, t_start_s=self._start_t, t_peak_s=self._peak_t,

@@ -36,7 +36,7 @@ def test_side_and_target_that_do_not_fit_the_movement(capsys, tmp_path):
     code, _, err = run(capsys, "analyze", "v.mp4", "--movement", "bilateral_arm_raise", "--side", "left")
     assert code == 2 and "allowed: both" in err
     code, _, err = run(capsys, "analyze", "v.mp4", "--movement", "squat", "--target", "170")
-    assert code == 2 and "allowed: 45–150°" in err
+    assert code == 2 and "allowed: 35–150°" in err
 
 
 def test_missing_and_unreadable_video(capsys, tmp_path):

@@ -140,3 +140,12 @@ def test_counts_every_generated_repetition(peaks, noise, seed, drop_every):
     for result, peak in zip(detector.results, peaks):
         assert result.peak_deg == pytest.approx(peak, abs=noise + 0.01)
         assert result.target_reached == (result.peak_deg >= 150)
+
+
+def test_a_small_early_target_still_counts_its_repetitions():
+    # graded exposure may start at 45° of abduction: below the usual count threshold (60°)
+    detector = run(cycle(47) + cycle(38) + cycle(30), target=45.0)
+    assert detector.count_deg == pytest.approx(40)  # halfway from leaving rest (35°) to the target
+    assert [round(r.peak_deg) for r in detector.results] == [47]
+    assert detector.results[0].target_reached
+    assert detector.ignored == 1  # the 38° excursion; 30° never left rest
