@@ -94,11 +94,12 @@ def run_check(args: argparse.Namespace) -> int:
     db = Database.open(data_dir_of(args))
     try:
         ctx = AppContext.load(db, profile_of(args), data_dir_of(args))
-        pipeline = PosePipeline(source, model, movement, side, target, gauge_on_frame=False)
+        pipeline = PosePipeline(source, model, movement, side, target, gauge_on_frame=False,
+                                mirror_preview=source.live)
         with quiet_native_stderr():
             screen = open_window(args.fullscreen)
             app = App(screen, ctx)
-            app.push(CameraCheckScene(pipeline, movement, side, mirror=not args.video))
+            app.push(CameraCheckScene(pipeline, movement, side))
             return app.run()
     finally:
         source.close()

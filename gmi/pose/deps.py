@@ -20,7 +20,7 @@ INSTALL_FIX = ("install the camera extra: pip install 'gmi[camera]' (mediapipe a
 
 def _missing(package: str, exc: ImportError) -> GmiError:
     return GmiError("E-NO-CAMERA-STACK", f"{package} is not installed, so gmi cannot use a camera or "
-                    f"analyse video ({exc.msg}).", fix=INSTALL_FIX)
+                    f"analyse video ({exc}).", fix=INSTALL_FIX)
 
 
 def require_cv2() -> ModuleType:
@@ -31,7 +31,14 @@ def require_cv2() -> ModuleType:
     return cv2
 
 
-def require_mediapipe() -> ModuleType:
+def require_mediapipe(load: bool = True) -> ModuleType | None:
+    """mediapipe, imported; with ``load=False`` only checked for (importing it takes about a second)."""
+    if not load:
+        import importlib.util
+
+        if importlib.util.find_spec("mediapipe") is None:
+            raise _missing("mediapipe", ImportError("No module named 'mediapipe'"))
+        return None
     try:
         import mediapipe
         from mediapipe.tasks.python import vision  # noqa: F401  (the Tasks API gmi uses)

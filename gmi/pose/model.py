@@ -105,8 +105,8 @@ def resolve_model(data_dir: Path, explicit: str | Path | None = None) -> Path:
         return path
     path = model_file(data_dir)
     if not path.is_file():
-        raise GmiError("E-MODEL-MISSING", "The pose model is not set up yet, so gmi cannot measure movement "
-                       "from a camera or video.", fix=SETUP_FIX)
+        raise GmiError("E-MODEL-MISSING", "The pose model is not set up yet (run `gmi camera setup` once), so "
+                       "gmi cannot measure movement from a camera or video.", fix=SETUP_FIX)
     record = _read_record(path)
     actual = sha256_of(path.read_bytes())
     if record.get("sha256") != actual:

@@ -31,7 +31,8 @@ from gmi.pose.sources import Frame, FrameSource
 class PoseSnapshot:
     frame_index: int
     t_s: float
-    preview: np.ndarray | None          # RGB, read-only, downscaled, skeleton and gauge drawn if asked
+    preview: np.ndarray | None          # RGB, read-only, downscaled, skeleton and gauge drawn if asked,
+                                        # mirrored if asked (landmarks_px are never mirrored)
     preview_scale: float                # preview pixels per source pixel
     image_size: tuple[int, int]         # source frame (width, height)
     landmarks_px: np.ndarray | None     # (33, 2) smoothed, in source pixels
@@ -61,13 +62,14 @@ class PosePipeline:
 
     def __init__(self, source: FrameSource, model_path: Path, movement: Movement, side: str | None = None,
                  target_deg: float | None = None, *, preview_width: int = 640, overlay: bool = True,
-                 gauge_on_frame: bool = True, prefetch: int = 4) -> None:
+                 gauge_on_frame: bool = True, mirror_preview: bool = False, prefetch: int = 4) -> None:
         self.source = source
         self.tracker = MovementTracker(movement, side, target_deg)
         self.movement = movement
         self.landmarker = Landmarker(model_path)
         self.overlay = overlay                # skeleton (and gauge) drawn onto the preview
         self.gauge_on_frame = gauge_on_frame  # False when the window draws its own, larger gauge
+        self.mirror_preview = mirror_preview  # a live camera is shown as a mirror, as people expect
         width, height = source.size
         self.preview_scale = min(1.0, preview_width / width) if width else 1.0
         self.preview_size = (max(1, round(width * self.preview_scale)), max(1, round(height * self.preview_scale)))
@@ -183,6 +185,8 @@ class PosePipeline:
             preview = cv2.resize(rgb, self.preview_size, interpolation=cv2.INTER_LINEAR)
         if self.overlay and points is not None and visibility is not None:
             draw_skeleton(preview, points * self.preview_scale, visibility, measured)
+        if self.mirror_preview:  # after the skeleton (drawn in picture coordinates), before any text
+            preview = cv2.flip(preview, 1)
         if self.overlay and self.gauge_on_frame:
             draw_gauge(preview, update.angle_deg, self.tracker.target_deg, self.movement.gauge)
         preview.flags.writeable = False

@@ -27,10 +27,9 @@ class PoseFeed(Protocol):
 class CameraView:
     """Draw with ``draw(surface, rect, theme)`` once per window frame."""
 
-    def __init__(self, feed: PoseFeed, title: str = "", *, mirror: bool = False) -> None:
+    def __init__(self, feed: PoseFeed, title: str = "") -> None:
         self.feed = feed
         self.title = title
-        self.mirror = mirror  # a live camera is shown as a mirror, as people expect; a recording is not
         self._frame_index = -2
         self._picture: pygame.Surface | None = None
         self._scaled: pygame.Surface | None = None
@@ -67,8 +66,7 @@ class CameraView:
             return None
         if snap.frame_index != self._frame_index or self._picture is None:
             height, width = snap.preview.shape[:2]
-            picture = pygame.image.frombuffer(snap.preview.tobytes(), (width, height), "RGB")
-            self._picture = pygame.transform.flip(picture, True, False) if self.mirror else picture
+            self._picture = pygame.image.frombuffer(snap.preview.tobytes(), (width, height), "RGB")
             self._frame_index = snap.frame_index
             self._scaled = None
         assert self._picture is not None

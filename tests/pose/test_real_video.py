@@ -113,3 +113,14 @@ def test_bad_model_is_refused_before_any_thread_starts(pose_media, tmp_path):
     with pytest.raises(GmiError):
         PosePipeline(source, bad, ABDUCTION).start()
     assert source.read() is None  # the pipeline closed the source it was given
+
+
+def test_mirrored_preview_is_the_picture_flipped_and_landmarks_are_not(pose_media):
+    finals = []
+    for mirror in (False, True):
+        with PosePipeline(VideoFileSource(pose_media.clip), pose_media.model, ABDUCTION, overlay=False,
+                          mirror_preview=mirror) as pipeline:
+            finals.append(pipeline.wait(30))
+    plain, mirrored = finals
+    assert np.array_equal(mirrored.preview, plain.preview[:, ::-1])
+    assert np.allclose(mirrored.landmarks_px, plain.landmarks_px)

@@ -37,7 +37,7 @@ def test_camera_check_scene_plays_the_clip_and_leaves_cleanly(tmp_path, pose_med
     app = App(open_window(), AppContext.load(db, "tester", tmp_path / "data"))
     movement = MOVEMENTS["shoulder_abduction"]
     pipeline = PosePipeline(VideoFileSource(pose_media.clip), pose_media.model, movement, gauge_on_frame=False)
-    scene = CameraCheckScene(pipeline, movement, "both", mirror=False)
+    scene = CameraCheckScene(pipeline, movement, "both")
     app.push(scene)
     try:
         for _ in range(2000):

@@ -17,11 +17,11 @@ from gmi.ui.widgets import draw_paragraph, draw_text
 
 
 class CameraCheckScene(Scene):
-    def __init__(self, pipeline: PosePipeline, movement: Movement, side: str, *, mirror: bool) -> None:
+    def __init__(self, pipeline: PosePipeline, movement: Movement, side: str) -> None:
         self.pipeline = pipeline
         self.movement = movement
         self.title = f"Camera check: {movement.title.lower()}, {movement.side_label(side)}"
-        self.view = CameraView(pipeline, mirror=mirror)
+        self.view = CameraView(pipeline)
 
     def on_enter(self) -> None:
         self.pipeline.start()  # a GmiError here becomes a calm message screen (App.push)
