@@ -2,7 +2,7 @@
 
 The session asks ``latest()`` once per window frame and gets the newest preview (skeleton drawn, mirrored
 for a live camera), the angle, guidance, and the repetitions finished since it last asked — each exactly
-once. ``lost`` turns True when the camera stops (or a recording ends); the session then carries on by
+once, and only those made while it was watching. ``lost`` turns True when the camera stops (or a recording ends); the session then carries on by
 tapping and nothing measured is lost.
 
 The camera is ``$GMI_CAMERA`` (a camera number, or a video file to play as if it were the camera;
@@ -12,6 +12,7 @@ default 0, the first camera).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -25,13 +26,26 @@ CAMERA_ENV = "GMI_CAMERA"
 
 
 class ExposurePoseFeed:
-    def __init__(self, pipeline: "PosePipeline") -> None:
+    """Counts only what happens while the session is watching: the frames start flowing at the first
+    ``latest()`` (the questions before the movement are answered with the camera open but idle), and
+    repetitions finished during a gap in polling (a pause screen) are not handed out afterwards."""
+
+    STALE_S = 1.0  # the window polls at its frame rate; a longer silence means nobody was watching
+
+    def __init__(self, pipeline: "PosePipeline", clock: Callable[[], float] = time.monotonic) -> None:
         self.pipeline = pipeline
-        self._handed_out = 0  # repetitions already given to the session
+        self.clock = clock
+        self._handed_out = 0   # repetitions already given to the session (or skipped)
+        self._last_poll: float | None = None
 
     def latest(self) -> PoseSnapshot | None:
+        now = self.clock()
+        if self._last_poll is None:
+            self.pipeline.start()  # the model is loaded already: this only starts the threads
+        watching = self._last_poll is not None and now - self._last_poll <= self.STALE_S
+        self._last_poll = now
         snap = self.pipeline.latest()
-        new = snap.reps[self._handed_out:]
+        new = snap.reps[self._handed_out:] if watching else ()
         self._handed_out = len(snap.reps)
         return PoseSnapshot(
             angle_deg=snap.angle_deg,
@@ -65,7 +79,7 @@ def open_pose_feed(item: "Item", level: "Level", data_dir: Path, source: str | N
     frames = open_source(spec, realtime=True)
     pipeline = PosePipeline(frames, model, movement, side, target, gauge_on_frame=False,
                             mirror_preview=frames.live)
-    return ExposurePoseFeed(pipeline.start())
+    return ExposurePoseFeed(pipeline.prepare())
 
 
 def camera_feed_factory(data_dir: Path, source: str | None = None,

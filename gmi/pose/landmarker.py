@@ -47,6 +47,10 @@ class Landmarker:
         self._mp = mp
         return self
 
+    @property
+    def is_open(self) -> bool:
+        return self._task is not None
+
     def close(self) -> None:
         if self._task is not None:
             self._task.close()

@@ -80,13 +80,19 @@ class PosePipeline:
         self._times: deque[float] = deque(maxlen=30)  # recent frame times, for the fps shown
         self.exception: BaseException | None = None  # kept for the developers; the UI sees snapshot.error
 
+    def prepare(self) -> "PosePipeline":
+        """Load the model now (GmiError if it cannot), so that a later ``start()`` cannot fail."""
+        if not self.landmarker.is_open:
+            try:
+                self.landmarker.open()
+            except BaseException:
+                self.source.close()
+                raise
+        return self
+
     def start(self) -> "PosePipeline":
-        """Load the model (GmiError if it cannot) and start the threads."""
-        try:
-            self.landmarker.open()
-        except BaseException:
-            self.source.close()
-            raise
+        """Load the model if not yet done (GmiError if it cannot) and start the threads."""
+        self.prepare()
         self._threads = [threading.Thread(target=self._read_frames, name="gmi-frames", daemon=True),
                          threading.Thread(target=self._run, name="gmi-pose", daemon=True)]
         for thread in self._threads:

@@ -7,7 +7,8 @@ import pytest
 
 from gmi.core.errors import GmiError
 from gmi.core.plans import Level
-from gmi.pose.exposure_feed import camera_feed_factory, open_pose_feed
+from gmi.core.reps import RepResult
+from gmi.pose.exposure_feed import ExposurePoseFeed, camera_feed_factory, open_pose_feed
 
 PLAN = """
 format = 1
@@ -69,6 +70,50 @@ def test_activities_targets_and_a_missing_model_are_refused_clearly(plan, tmp_pa
     with pytest.raises(GmiError) as info:
         open_pose_feed(measured, measured.level(1), tmp_path)  # no model in this data directory
     assert info.value.code == "E-MODEL-MISSING" and "gmi camera setup" in info.value.message
+
+
+class FakePipeline:
+    def __init__(self):
+        self.reps, self.started, self.stopped, self.ended = [], 0, False, False
+
+    def start(self):
+        self.started += 1
+
+    def stop(self):
+        self.stopped = True
+
+    def latest(self):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(reps=tuple(self.reps), angle_deg=42.0, guidance="", preview=None, ended=self.ended)
+
+
+def _rep(i, peak=155.0):
+    return RepResult(i, peak, 150.0, peak >= 150, 0.5, 1.0, 0.0, 0.5, 1.0)
+
+
+def test_only_repetitions_made_while_the_session_watches_are_handed_out():
+    pipeline, t = FakePipeline(), [0.0]
+    feed = ExposurePoseFeed(pipeline, clock=lambda: t[0])
+    pipeline.reps = [_rep(1)]          # made before the session first looked (e.g. while answering questions)
+    first = feed.latest()
+    assert pipeline.started == 1 and first.reps == () and first.guidance is None and first.angle_deg == 42.0
+    pipeline.reps.append(_rep(2, 140.0))
+    t[0] += 1 / 60
+    got = feed.latest().reps
+    assert [(r.peak_deg, r.target_reached) for r in got] == [(140.0, False)]
+    t[0] += 1 / 60
+    assert feed.latest().reps == ()     # each repetition once
+    pipeline.reps.append(_rep(3))       # made while a pause screen was up (no polling for 30 s)
+    t[0] += 30
+    assert feed.latest().reps == ()
+    pipeline.reps.append(_rep(4))
+    pipeline.ended = True
+    t[0] += 1 / 60
+    last = feed.latest()
+    assert len(last.reps) == 1 and last.lost and pipeline.started == 1
+    feed.close()
+    assert pipeline.stopped
 
 
 @pytest.mark.slow
