@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "gmi.commands.mirror",
     "gmi.commands.imagery",
     "gmi.commands.programme",
+    "gmi.commands.analyze",
+    "gmi.commands.camera",
 )
 
 
