@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from gmi.commands.args import add_common, bounded, data_dir_of, profile_of
+from gmi.core.errors import GmiError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,25 +84,38 @@ def run_check(args: argparse.Namespace) -> int:
     target = resolve_target(movement, args.target, field="--target")
     require_mediapipe()
     model = resolve_model(data_dir_of(args), args.pose_model)
-    source = VideoFileSource(args.video, realtime=True) if args.video else CameraSource(args.camera)
 
     import pygame
 
     from gmi.store.db import Database
     from gmi.ui.app import App, AppContext, open_window
+    from gmi.ui.consent import CameraGateScene, camera_consent
     from gmi.ui.scenes.camera_check import CameraCheckScene
+
+    opened: list = []
+
+    def check_scene() -> CameraCheckScene:
+        source = VideoFileSource(args.video, realtime=True) if args.video else CameraSource(args.camera)
+        opened.append(source)
+        pipeline = PosePipeline(source, model, movement, side, target, gauge_on_frame=False,
+                                mirror_preview=source.live)
+        return CameraCheckScene(pipeline, movement, side)
 
     db = Database.open(data_dir_of(args))
     try:
         ctx = AppContext.load(db, profile_of(args), data_dir_of(args))
-        pipeline = PosePipeline(source, model, movement, side, target, gauge_on_frame=False,
-                                mirror_preview=source.live)
+        consent = True if args.video else camera_consent(ctx)
+        if consent is False:
+            raise GmiError("E-CAMERA-OFF", f"The camera is off for {ctx.profile.name} (chosen earlier).",
+                           fix="turn it on in gmi's Settings (Camera: allowed), or check a recording with --video")
+        first = check_scene() if consent else None   # agreed already: camera problems print here (exit 2)
         with quiet_native_stderr():
             screen = open_window(args.fullscreen)
             app = App(screen, ctx)
-            app.push(CameraCheckScene(pipeline, movement, side))
+            app.push(first or CameraGateScene(check_scene))   # else: asked first, camera opened after a yes
             return app.run()
     finally:
-        source.close()
+        for source in opened:
+            source.close()
         pygame.quit()
         db.close()

@@ -82,3 +82,28 @@ class CameraConsentScene(GuiScene):
             remember_camera_consent(self.ctx, allowed)
         self.app.pop()
         self.then(allowed)
+
+
+class CameraGateScene(Scene):
+    """Stands in for a camera scene until the person has answered: ``make_scene()`` (which opens the camera)
+    is called only after a yes; a no or "not now" says the camera stays off."""
+
+    def __init__(self, make_scene: Callable[[], Scene]) -> None:
+        self.make_scene = make_scene
+
+    def on_enter(self) -> None:
+        with_camera_consent(self, self._decided)
+
+    def _decided(self, allowed: bool) -> None:
+        from gmi.core.errors import GmiError
+        from gmi.ui.scenes.message import MessageScene
+
+        if not allowed:
+            self.app.replace(MessageScene("The camera stays off", WITHOUT_IT))
+            return
+        try:
+            scene = self.make_scene()
+        except GmiError as exc:     # no camera, busy: said calmly, with the fix
+            self.app.replace(MessageScene("Something needs fixing", str(exc)))
+            return
+        self.app.replace(scene)

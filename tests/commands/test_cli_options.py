@@ -110,7 +110,12 @@ RUN_TIME_CHECKS: dict[str, tuple[str, str, str]] = {
     "--check": ("imagery", "{tmp}/missing.toml", "missing.toml"),
     "--plan": ("programme", "{tmp}/missing.toml", "missing.toml"),
     "--override": ("programme", "imagery", "needs the clinician's name"),   # a choice, but not alone
+    "--movement": ("analyze {tmp}/clip.mp4", "elbow_wiggle", "Unknown movement 'elbow_wiggle'"),
+    "--pose-model": ("camera check --movement squat", "{tmp}/none.task", "does not exist"),
+    "--video": ("camera check --movement squat --pose-model {model}", "{tmp}/none.mp4", "does not exist"),
+    "--wheel": ("camera setup", "{tmp}/none.whl", "does not exist"),
 }
+NEEDS_POSE_MODEL = {"--video"}
 FREE_TEXT = {"--by", "--why", "--flare"}   # any words are a valid note
 
 
@@ -120,12 +125,14 @@ def test_every_free_text_option_is_checked_at_run_time_or_deliberately_free():
 
 
 @pytest.mark.parametrize("option", sorted(RUN_TIME_CHECKS))
-def test_free_text_options_with_a_bad_value_exit_2_before_any_work(option, tmp_path, capsys, monkeypatch):
+def test_free_text_options_with_a_bad_value_exit_2_before_any_work(option, tmp_path, capsys, monkeypatch, request):
     monkeypatch.setenv("GMI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("GMI_STIMULI_DIR", str(tmp_path / "no-stimuli"))
     (tmp_path / "a-file").write_text("x")
+    (tmp_path / "clip.mp4").write_bytes(b"not checked: the option fails first")
     command, value, words = RUN_TIME_CHECKS[option]
-    fill = {"tmp": str(tmp_path), "blocked": str(tmp_path / "a-file" / "data")}
+    model = request.getfixturevalue("pose_media").model if option in NEEDS_POSE_MODEL else ""
+    fill = {"tmp": str(tmp_path), "blocked": str(tmp_path / "a-file" / "data"), "model": str(model)}
     argv = [w.format(**fill) for w in command.split()] + [option, value.format(**fill)]
     if option == "--source":
         pytest.importorskip("cv2")

@@ -149,6 +149,9 @@ def test_a_camera_exposure_session_counts_the_real_repetitions(app, tmp_path, po
     path.write_text(PLAN, encoding="utf-8")
     monkeypatch.setattr(exposure_scene, "POSE_FEED_FACTORY",
                         camera_feed_factory(tmp_path, source=str(pose_media.clip), pose_model=str(pose_media.model)))
+    from gmi.ui.consent import remember_camera_consent
+
+    remember_camera_consent(app.ctx, True)         # (consent: tests/ui/test_consent.py)
     scene, clock, _ = open_scene(app, path)
     assert scene.session.mode.value == "camera", scene.notice
     answer_before(app, scene)

@@ -9,6 +9,12 @@ def test_camera_check_reports_a_missing_camera_before_any_window(capsys, tmp_pat
     pytest.importorskip("mediapipe")
     model = tmp_path / "model.task"
     model.write_bytes(bundle_task(b"\x1c\x00\x00\x00TFL3", b"\x1c\x00\x00\x00TFL3"))
+    from gmi.store.db import Database
+    from gmi.ui.consent import CONSENT_KEY
+
+    db = Database.open(tmp_path)                   # agreed to camera use (else the consent screen comes first)
+    db.save_profile_settings(db.profile("me").id, {CONSENT_KEY: True})
+    db.close()
     code = main(["camera", "check", "--movement", "squat", "--camera", "97", "--pose-model", str(model),
                  "--data-dir", str(tmp_path)])
     err = capsys.readouterr().err

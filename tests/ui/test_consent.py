@@ -144,3 +144,44 @@ def test_settings_changes_the_answer(app):
     assert camera_row() == "Camera: off" and camera_consent(reload_profile(app)) is False
     key(app, pygame.K_LEFT)
     assert camera_row() == "Camera: ask first" and camera_consent(reload_profile(app)) is None
+
+
+def test_the_camera_check_opens_its_camera_only_after_a_yes(app):
+    from gmi.ui.app import Scene
+    from gmi.ui.consent import CameraGateScene
+    from gmi.ui.scenes.message import MessageScene
+
+    made = []
+
+    def make():
+        made.append(Scene())
+        return made[-1]
+
+    app.push(CameraGateScene(make))
+    assert isinstance(app.top, CameraConsentScene) and made == []
+    key(app, pygame.K_DOWN)
+    key(app, pygame.K_RETURN)                                # no
+    assert isinstance(app.top, MessageScene) and made == [] and "still works" in app.top.text
+    app.pop()
+    from gmi.ui.consent import remember_camera_consent
+
+    remember_camera_consent(app.ctx, None)
+    app.push(CameraGateScene(make))
+    key(app, pygame.K_RETURN)                                # yes
+    assert made and app.top is made[0]
+
+
+def test_gmi_camera_check_refuses_a_profile_that_said_no_before_opening_anything(tmp_path, pose_media, monkeypatch,
+                                                                                  capsys):
+    import gmi.pose.sources as sources
+    from gmi.cli import main
+    from gmi.store.db import Database
+
+    db = Database.open(tmp_path)
+    db.save_profile_settings(db.profile("anna").id, {CONSENT_KEY: False})
+    db.close()
+    monkeypatch.setattr(sources, "CameraSource", lambda *a, **k: pytest.fail("the camera was opened"))
+    assert main(["camera", "check", "--movement", "squat", "--pose-model", str(pose_media.model),
+                 "--data-dir", str(tmp_path), "--profile", "anna"]) == 2
+    assert "E-CAMERA-OFF" in capsys.readouterr().err
+    assert pygame.display.get_surface() is None
