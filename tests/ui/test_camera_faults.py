@@ -172,3 +172,70 @@ def test_mirror_real_video_file_that_ends(app, tmp_path):
     clock.t += CAMERA_LOST_S + 0.5
     app.step(1 / 60)
     assert scene.setting == "box" and scene.feed is None and np.isfinite(scene.last_frame_at)
+
+
+# -- the real pose engine (gmi.pose.exposure_feed) ------------------------------------------------------------
+@pytest.fixture
+def abduction(tmp_path):
+    """A plan whose first item the pose engine can measure (shoulder abduction), 6 repetitions: more than the
+    real test clip holds, so that the clip ends mid-session."""
+    from tests.pose.test_exposure_feed import PLAN
+
+    path = tmp_path / "abduction.toml"
+    path.write_text(PLAN.replace("reps = 2\n", "reps = 6\n", 1), encoding="utf-8")
+    return path
+
+
+def test_exposure_with_mediapipe_missing_is_logged_by_tapping(app, monkeypatch, abduction):
+    monkeypatch.setattr(exposure_scene, "POSE_FEED_FACTORY", None)      # the real engine
+    monkeypatch.setitem(sys.modules, "mediapipe", None)               # `import mediapipe` fails
+    scene, _, _ = open_scene(app, abduction)
+    assert scene.session.mode.value == "tap" and "mediapipe is not installed" in scene.notice
+    assert scene.feed is None
+
+
+def test_exposure_without_a_pose_model_is_logged_by_tapping(app, monkeypatch, abduction):
+    monkeypatch.setattr(exposure_scene, "POSE_FEED_FACTORY", None)
+    scene, _, _ = open_scene(app, abduction)
+    assert scene.session.mode.value == "tap" and "gmi camera setup" in scene.notice
+
+
+@pytest.mark.parametrize("source,words", [("97", "No camera was found at number 97"),
+                                          ("junk", "cannot be read as a video")])
+def test_exposure_with_no_camera_or_a_corrupt_video_is_logged_by_tapping(app, monkeypatch, pose_media, tmp_path,
+                                                                         abduction, source, words):
+    from gmi.pose.exposure_feed import camera_feed_factory
+
+    if source == "junk":
+        source = str(tmp_path / "junk.mp4")
+        (tmp_path / "junk.mp4").write_bytes(b"not a video at all" * 100)
+    monkeypatch.setattr(exposure_scene, "POSE_FEED_FACTORY",
+                        camera_feed_factory(tmp_path, source=source, pose_model=str(pose_media.model)))
+    scene, _, _ = open_scene(app, abduction)
+    assert scene.session.mode.value == "tap" and words in scene.notice
+
+
+@pytest.mark.slow
+def test_exposure_video_that_ends_mid_session_goes_on_by_tapping_keeping_its_repetitions(app, monkeypatch,
+                                                                                         pose_media, tmp_path,
+                                                                                         abduction):
+    import time
+
+    from gmi.pose.exposure_feed import camera_feed_factory
+
+    monkeypatch.setattr(exposure_scene, "POSE_FEED_FACTORY",
+                        camera_feed_factory(tmp_path, source=str(pose_media.clip), pose_model=str(pose_media.model)))
+    scene, clock, _ = open_scene(app, abduction)
+    assert scene.session.mode.value == "camera", scene.notice
+    answer_before(app, scene)
+    deadline = time.monotonic() + 90
+    while scene.session.mode.value == "camera" and time.monotonic() < deadline:   # the clip plays to its end
+        clock.t += 1 / 60
+        app.step(1 / 60)
+        time.sleep(0.005)
+    assert scene.session.mode.value == "tap" and "camera stopped" in scene.notice
+    counted = scene.session.reps_done
+    key(app, pygame.K_SPACE)
+    rows = store.session_rows(app.ctx.db, scene.session_id)["reps"]
+    assert len(rows) == counted + 1 and rows[-1]["source"] == "tap"
+    assert [r["source"] for r in rows[:-1]] == ["camera"] * counted and counted >= 1
