@@ -249,8 +249,8 @@ def setup_model(data_dir: Path, wheel: Path | None = None, *, force: bool = Fals
         source = Path(wheel).name
     progress(f"Writing {target} ({len(data) / 1e6:.1f} MB)…")
     digest = sha256_of(data)
-    atomic_write_bytes(target, data, mode=0o644)
+    atomic_write_bytes(target, data)   # owner-only, like everything in the data directory
     record = {"sha256": digest, "size": len(data), "source": source, "members": MEMBER_SHA256,
               "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    atomic_write_bytes(target.with_suffix(RECORD_SUFFIX), json.dumps(record, indent=2).encode(), mode=0o644)
+    atomic_write_bytes(target.with_suffix(RECORD_SUFFIX), json.dumps(record, indent=2).encode())
     return ModelInfo(target, digest, len(data), built=True)

@@ -52,8 +52,9 @@ def prepare_data_dir(path: Path) -> Path:
 
 
 def atomic_write_bytes(target: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write a whole file or nothing: a temporary file in the same folder, fsync, then os.replace."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write a whole file or nothing: a temporary file in the same folder, fsync, then os.replace. The file is
+    the owner's alone (``mode``), and so is a folder made for it."""
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
