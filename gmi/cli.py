@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "gmi.commands.programme",
     "gmi.commands.analyze",
     "gmi.commands.camera",
+    "gmi.commands.forget",
 )
 
 
