@@ -22,6 +22,8 @@ from gmi.ui.widgets import draw_paragraph, draw_text, panel
 # The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
 HOME_ENTRIES: list[tuple[str, str]] = [
     ("Graded exposure: today's movement", "gmi.ui.scenes.exposure:ExposureScene"),
+    ("My progress over weeks", "gmi.ui.scenes.history:HistoryScene"),
+    ("Profiles: who is practising", "gmi.ui.scenes.profiles:ProfilesScene"),
 ]
 
 
