@@ -21,14 +21,15 @@ from typing import Any, Callable
 
 from gmi.core.errors import GmiError
 from gmi.core.movements import MOVEMENT_NAMES
+from gmi.core.programme import check_programme_table
 from gmi.core.tomlcheck import Checker, Table, TomlSource, load_toml, parse_toml
 
 FORMAT_VERSION = 1
 
-# The GMI programme table is validated by gmi/core/programme.py (imagery area). The lead wires it here:
-# a callable taking the ``[programme]`` tomlcheck.Table, recording problems on its checker, and returning
-# the parsed programme (kept as ``Plan.programme``). None: the table is kept raw and not checked here.
-PROGRAMME_VALIDATOR: Callable[[Table], Any] | None = None
+# The GMI programme table is validated by gmi/core/programme.py (imagery area): a callable taking the
+# ``[programme]`` tomlcheck.Table, recording problems on its checker, and returning the parsed programme
+# (kept as ``Plan.programme``). None: the table is kept raw and not checked here.
+PROGRAMME_VALIDATOR: Callable[[Table], Any] | None = check_programme_table
 
 SIDES = ("left", "right", "both")
 ACTIONS_AFTER_STOP = ("hold", "step_back")

@@ -126,6 +126,57 @@ MIGRATIONS: list[tuple[str, str]] = [
             decided_at TEXT NOT NULL
         );
     """),
+    ("0300_imagery_mirror_programme", """
+        CREATE TABLE guided_steps (            -- one row per step of an imagery or mirror session, when it ends
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            step_no INTEGER NOT NULL,          -- occurrence in the session, 0-based (mirror rounds repeat steps)
+            sequence_index INTEGER NOT NULL,   -- position of the step in its sequence file
+            part TEXT NOT NULL,
+            side TEXT NOT NULL,                -- left | right (resolved for the patient)
+            view TEXT NOT NULL,
+            posture TEXT NOT NULL,
+            mode TEXT,                         -- watch | eyes_open | eyes_closed, NULL for mirror
+            started_s REAL NOT NULL,           -- seconds since the session began (pauses included)
+            ended_s REAL NOT NULL,
+            active_s REAL NOT NULL,            -- watching / imagining / moving time, pauses excluded
+            repetitions_done INTEGER NOT NULL,
+            repetitions INTEGER NOT NULL,
+            cut_short INTEGER NOT NULL,        -- 1 if stopped or ended by the session timer
+            completed_at TEXT NOT NULL,
+            UNIQUE (session_id, step_no)
+        );
+        CREATE TABLE session_ratings (         -- ratings given after a session (vividness, pain)
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,                -- vividness | pain_nrs
+            value REAL NOT NULL,
+            scale_min REAL NOT NULL,
+            scale_max REAL NOT NULL,
+            rated_at TEXT NOT NULL,
+            UNIQUE (session_id, name)
+        );
+        CREATE TABLE session_symptoms (        -- pain, nausea or dizziness reported during a mirror session
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            symptom TEXT NOT NULL,
+            at_s REAL NOT NULL,
+            reported_at TEXT NOT NULL
+        );
+        CREATE TABLE programme_events (        -- stage changes, flares and clinician overrides
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            part TEXT NOT NULL,
+            kind TEXT NOT NULL,                -- start | advance | step_back | override | flare
+            from_stage TEXT,
+            to_stage TEXT,
+            by TEXT NOT NULL,                  -- patient | gmi | the clinician's name
+            reason TEXT NOT NULL DEFAULT '',
+            details_json TEXT NOT NULL DEFAULT '{}',
+            at TEXT NOT NULL
+        );
+        CREATE INDEX programme_events_by_profile ON programme_events(profile_id, part, at);
+    """),
     ("0400_history_stats", """
         -- History and exports at scale (years of daily use). Counts per session and side come from the first
         -- index alone; medians of correct answers walk the second (partial) index in order, without a sort.

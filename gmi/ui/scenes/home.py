@@ -17,10 +17,14 @@ from gmi.core.stimuli import PARTS
 from gmi.report.laterality import recent_results
 from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
+from gmi.ui.programme_panel import draw_programme_panel, programme_status
 from gmi.ui.widgets import draw_paragraph, draw_text, panel
 
 # The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
 HOME_ENTRIES: list[tuple[str, str]] = [
+    ("Imagined movements", "gmi.ui.scenes.imagery:ImageryScene"),
+    ("Mirror therapy", "gmi.ui.scenes.mirror:MirrorChoiceScene"),
+    ("My programme (flare, going back)", "gmi.ui.scenes.programme:ProgrammeScene"),
     ("Graded exposure: today's movement", "gmi.ui.scenes.exposure:ExposureScene"),
     ("My progress over weeks", "gmi.ui.scenes.history:HistoryScene"),
     ("Profiles: who is practising", "gmi.ui.scenes.profiles:ProfilesScene"),
@@ -71,8 +75,13 @@ class HomeScene(GuiScene):
         ]
         rows += [(label, (lambda t=target: self.app.push(_open_entry(t))), None, None) for label, target in HOME_ENTRIES]
         rows.append(("Quit", self.app.quit, None, None))
+        self.programme = programme_status(self.ctx)
         # Two columns of buttons when they would not fit in one (large text on a small window).
         per_col = max(1, (h - top - margin) // (bh + gap))
+        if len(rows) > per_col:   # shrink the buttons (not below a comfortable 44 px) before adding a column
+            fit = (h - top - margin) // len(rows) - gap
+            if fit >= 44:
+                bh, per_col = fit, len(rows)
         cols = 1 if len(rows) <= per_col else 2
         if cols == 2:
             col_w = (w - 3 * margin) // 2
@@ -94,6 +103,11 @@ class HomeScene(GuiScene):
 
     def _draw_side_panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         t = self.theme
+        status, message = self.programme
+        bottom = draw_programme_panel(surface, rect, t, status, message)
+        rect = pygame.Rect(rect.x, bottom + 16, rect.width, rect.bottom - bottom - 16)
+        if rect.height < t.font(30, True).get_linesize() * 3:
+            return
         panel(surface, rect, t)
         x, y, width = rect.x + 20, rect.y + 16, rect.width - 40
         notices = list(self.ctx.notices)
