@@ -98,7 +98,7 @@ def fill(db: Database, profile_id: int, days: int, seed: int = 1) -> dict[str, i
         sessions.append((sid, profile_id, "exposure", iso(t0), iso(t0 + timedelta(minutes=8)), "completed",
                          json.dumps(settings), None, "camera", "{}", __version__, 1))
         for i in range(16):
-            peak = patient.peak_deg(rng, target, progress)
+            peak = patient.peak_deg(rng, target, 92.0, progress)
             reps.append((sid, i, i // 8, i % 8, "camera", peak, int(peak >= target), 0.0, 2.5, 30.0 + 20 * i, iso(t0)))
         before = patient.ratings_before(rng, progress)
         after = patient.ratings_after(rng, progress, before)

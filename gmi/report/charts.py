@@ -8,11 +8,12 @@ also told apart by marker shape and line style, not by colour alone.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
-from gmi.report.history import (EXAMPLE_LABEL, History, LateralitySeries, PainPoint, PeakPoint)
+from gmi.report.history import EXAMPLE_LABEL, KIND_LABELS, History, LateralitySeries, PainPoint, PeakPoint
 
 Point = tuple[date, "float | None"]
 
@@ -59,6 +60,7 @@ class Chart:
         return [y for s in self.series if s.label == label for _, y in s.points]
 
     def y_range(self) -> tuple[float, float]:
+        """The y axis: the fixed limits where the chart has them, else rounded out to a whole tick."""
         ys = [y for s in self.series for _, y in s.points if y is not None]
         ys += [v for b in self.bands for v in (b.low, b.high)]
         low = self.y_min if self.y_min is not None else (min(ys) if ys else 0.0)
@@ -66,8 +68,23 @@ class Chart:
         if high <= low:
             high = low + 1.0
         if self.y_max is None:
-            high += (high - low) * 0.08
+            step = tick_step(high - low)
+            high = low + step * math.ceil((high - low) * 1.04 / step)
         return low, high
+
+    def ticks(self) -> list[float]:
+        low, high = self.y_range()
+        step = tick_step(high - low)
+        return [low + i * step for i in range(int(round((high - low) / step)) + 1)]
+
+
+def tick_step(span: float, most: int = 6) -> float:
+    """A round tick spacing (1, 2, 2.5 or 5 times a power of ten) giving at most ``most`` intervals."""
+    base = 10 ** math.floor(math.log10(span / most)) if span > 0 else 1.0
+    for factor in (1, 2, 2.5, 5, 10):
+        if span / (base * factor) <= most:
+            return base * factor
+    return base * 10
 
 
 def _bucket_word(days: int) -> str:
@@ -76,7 +93,7 @@ def _bucket_word(days: int) -> str:
 
 def laterality_accuracy_chart(s: LateralitySeries) -> Chart:
     points = {side: tuple((b.start, b.side(side).accuracy) for b in s.buckets) for side in ("left", "right")}
-    bands = (Band(f"aim: {s.norm.accuracy_min:.0%} or more ({s.norm.source})", s.norm.accuracy_min, 1.0),) if s.norm else ()
+    bands = (Band(f"aim {s.norm.accuracy_min:.0%} or more: {s.norm.source}", s.norm.accuracy_min, 1.0),) if s.norm else ()
     last = s.buckets[-1]
     caption = (f"Right answers per {_bucket_word(s.bucket_days)}, {s.part}: latest left "
                f"{_pct(last.left.accuracy)}, right {_pct(last.right.accuracy)}.")
@@ -93,7 +110,7 @@ def laterality_rt_chart(s: LateralitySeries) -> Chart:
     bands: tuple[Band, ...] = ()
     if s.norm:
         sd = s.norm.rt_sd_s if s.norm.rt_sd_s is not None else s.norm.rt_upper_s - s.norm.rt_mean_s
-        bands = (Band(f"usual: {s.norm.rt_mean_s:g} ± {sd:g} s ({s.norm.source})", max(0.0, s.norm.rt_mean_s - sd),
+        bands = (Band(f"usual {s.norm.rt_mean_s:g} ± {sd:g} s: {s.norm.source}", max(0.0, s.norm.rt_mean_s - sd),
                       s.norm.rt_mean_s + sd),)
     last = s.buckets[-1]
     gap = None
@@ -166,7 +183,7 @@ def adherence_chart(h: History) -> Chart:
                  (Series("done", "accent", done, style="bars"),), (Band("all prescribed sessions", 1.0, 1.0),),
                  0.0, 1.0, f"Completed sessions per week against the prescription: {total_done} of {total_want} ({share}).",
                  h.has_example_data, percent=True,
-                 notes=tuple(f"{k}: {d.describe()}." for k, d in h.doses.items()))
+                 notes=tuple(f"{KIND_LABELS.get(k, k)}: {d.describe()}." for k, d in h.doses.items()))
 
 
 def history_charts(h: History) -> list[Chart]:

@@ -30,6 +30,7 @@ WEEKS_RANGE = (1, 52)
 DEMO_PART = "shoulder"
 DEMO_AFFECTED_SIDE = "right"
 DEMO_AUTHOR = "Example physiotherapist (gmi demo)"
+STAGE_DAYS = {14: ("laterality", "imagery"), 28: ("imagery", "mirror")}   # day index → stage change
 
 # A plan written for the example patient: measured movements (so there are peak angles), then an activity.
 DEMO_PLAN = """\
@@ -132,6 +133,7 @@ class DemoSummary:
     sessions: dict[str, int] = field(default_factory=dict)
     laterality_trials: int = 0
     exposure_reps: int = 0
+    stopped_early: int = 0
     notes: list[str] = field(default_factory=list)
 
     def text(self) -> str:
@@ -192,6 +194,9 @@ class DemoWriter:
         self.summary = DemoSummary(profile.name, self.days, self.first_day, last,
                                    {k: 0 for k in ("laterality", "imagery", "mirror", "exposure")})
         self.pool = stimulus_pool(DEMO_PART)
+        from gmi.report.dose import doses_for
+
+        self.doses = doses_for(profile, DEMO_PART)
 
     @staticmethod
     def _at(day: date, hour: int, minute: int) -> datetime:
@@ -201,14 +206,22 @@ class DemoWriter:
         return index / max(1, self.days - 1)
 
     def run(self) -> DemoSummary:
-        with store_clock(self.clock.wall):
-            plan_id = self.install_plan()
-            for index in range(self.days):
-                day = self.first_day + timedelta(days=index)
-                for hour, action in sorted(self.day_schedule(index), key=lambda x: x[0]):
-                    self.clock.now = max(self.clock.now, self._at(day, hour, self.rng.randint(0, 40)))
-                    action(index)
-        self.remember(plan_id)
+        # Example data can be made again at any time: no need to wait for the disk after every row.
+        self.db.conn.execute("PRAGMA synchronous=OFF")
+        try:
+            with store_clock(self.clock.wall):
+                plan_id = self.install_plan()
+                for index in range(self.days):
+                    day = self.first_day + timedelta(days=index)
+                    if index in STAGE_DAYS:
+                        self.clock.now = max(self.clock.now, self._at(day, 7, 0))
+                        self.move_on(*STAGE_DAYS[index])
+                    for hour, action in sorted(self.day_schedule(index), key=lambda x: x[0]):
+                        self.clock.now = max(self.clock.now, self._at(day, hour, self.rng.randint(0, 40)))
+                        action(index)
+            self.remember(plan_id)
+        finally:
+            self.db.conn.execute("PRAGMA synchronous=FULL")
         return self.summary
 
     def day_schedule(self, index: int) -> list[tuple[int, Callable[[int], None]]]:
@@ -225,6 +238,14 @@ class DemoWriter:
         if index % 2 == 1 and self.rng.random() > 0.1:
             out.append((17, self.exposure))
         return out
+
+    def move_on(self, from_stage: str, to_stage: str) -> None:
+        """Record the stage change as the programme does when its criteria hold (here: on the demo's schedule)."""
+        from gmi.core.programme import StageEvent
+        from gmi.store.programme import add_event
+
+        add_event(self.db, self.profile.id, StageEvent(self.clock.now, DEMO_PART, "advance", from_stage, to_stage, "gmi",
+                                                       "example data: the demo moves on after two weeks"))
 
     # -- the plan ---------------------------------------------------------------------------------
     def install_plan(self) -> int | None:
@@ -319,7 +340,8 @@ class DemoWriter:
                 continue
             self.clock.advance(rng.uniform(3, 5))
             if session.mode is ExposureMode.CAMERA and target is not None:
-                peak = self.patient.peak_deg(rng, target, progress)
+                first_target = item.levels[0].target_deg or target
+                peak = self.patient.peak_deg(rng, target, first_target, progress)
                 session.add_rep(RepResult(peak, peak >= target, 0.0, rng.uniform(2.5, 4.0)))
             else:
                 session.tap()
@@ -338,11 +360,65 @@ class DemoWriter:
         self._guided("mirror", index)
 
     def _guided(self, kind: str, index: int) -> None:
-        from gmi.report.demo_guided import run_guided_session
+        """One imagery or mirror session: the real protocol runner on the simulated clock, each completed
+        step written by GuidedSessionLog; the patient sometimes stops early, and in a mirror session now and
+        then reports a symptom (the rest becomes watch-only, as in the program)."""
+        from gmi.core.imagery import imagery_phases, shipped_sequence
+        from gmi.core.mirror_session import MirrorSession
+        from gmi.core.protocol import Finished, ProtocolRunner, StepCompleted
+        from gmi.store.imagery import GuidedSessionLog
 
-        run_guided_session(self.db, self.profile.id, kind, DEMO_PART, DEMO_AFFECTED_SIDE, self.clock, self.rng,
-                           self.patient, self.progress(index))
+        rng, progress = self.rng, self.progress(index)
+        sequence = shipped_sequence(DEMO_PART, kind)
+        mirror = None
+        if kind == "imagery":
+            mode = "eyes_open" if progress < 0.5 else rng.choice(("eyes_open", "eyes_closed"))
+            runner = ProtocolRunner(imagery_phases(sequence, mode, DEMO_AFFECTED_SIDE), self.clock.seconds)
+            log = GuidedSessionLog.start(self.db, self.profile.id, kind, sequence, mode=mode,
+                                         affected_side=DEMO_AFFECTED_SIDE, simulated=True,
+                                         extra={"sound": "example", "steps": len(sequence.steps)})
+            planned_s = sequence.duration_s(mode)
+        else:
+            minutes = self.planned_minutes("mirror")
+            mirror = MirrorSession.create(sequence, self.clock.seconds, setting="box", minutes=minutes,
+                                          affected_side=DEMO_AFFECTED_SIDE)
+            runner = mirror.runner
+            log = GuidedSessionLog.start(self.db, self.profile.id, kind, sequence, affected_side=DEMO_AFFECTED_SIDE,
+                                         simulated=True, extra={"setting": "box", "minutes": minutes, "sound": "example"})
+            planned_s = minutes * 60
+        stopped = False
+
+        def dispatch(events: list[Any]) -> None:
+            for event in events:
+                if isinstance(event, StepCompleted):
+                    log.step_done(event)
+                elif isinstance(event, Finished):
+                    log.finish(runner.status(), stopped=event.stopped)
+
+        dispatch(runner.start())
+        practised_s = self.patient.minutes(rng, planned_s / 60) * 60
+        if mirror is not None and rng.random() < 0.08 * (1 - progress):
+            self.clock.advance(practised_s / 2)
+            dispatch(runner.update())
+            _advice, events = mirror.report_symptom(rng.choice(("pain", "dizziness")))
+            log.symptom(mirror.symptoms[-1].symptom, mirror.symptoms[-1].at_s)
+            dispatch(events)
+            self.clock.advance(practised_s / 2)
+        else:
+            self.clock.advance(practised_s)
+        dispatch(runner.update())
+        if runner.state != "finished":
+            stopped = True
+            dispatch(runner.stop())
+        if kind == "imagery" and mode != "watch":
+            log.rate("vividness", self.patient.vividness(rng, progress))
+        log.rate("pain_nrs", self.patient.ratings_before(rng, progress)["pain_before"])
         self.summary.sessions[kind] += 1
+        self.summary.stopped_early += int(stopped)
+
+    def planned_minutes(self, stage: str) -> float:
+        dose = self.doses.get(stage)
+        return dose.per_session if dose is not None and dose.unit == "minutes" else 5.0
 
 
 def fill_demo(db: Database, profile_name: str, weeks: int = 6, *, force: bool = False, seed: int = 2026,

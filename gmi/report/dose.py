@@ -30,8 +30,8 @@ class Dose:
             often = ("one session a day" if self.sessions_per_day == 1 else
                      f"one session every {1 / self.sessions_per_day:g} days" if self.sessions_per_day < 1 else
                      f"{self.sessions_per_day:g} sessions a day")
-            return f"{often} ({self.source})"
-        return f"{self.sessions_per_day:g} a day, {self.per_session:g} {self.unit} each ({self.source})"
+            return f"{often} — {self.source}"
+        return f"{self.sessions_per_day:g} a day, {self.per_session:g} {self.unit} each — {self.source}"
 
 
 EXPOSURE_DOSE = Dose("exposure", 0.5, 1.0, "sessions", EXPOSURE_DEFAULT_SOURCE)   # every other day
@@ -46,10 +46,7 @@ def programme_of(settings: dict[str, Any], part: str) -> tuple[Any, str]:
 
 
 def doses_for(profile: Any, part: str) -> dict[str, Dose]:
-    try:
-        from gmi.core.programme import STAGES
-    except ImportError:          # a gmi without the GMI programme: exposure only
-        return {"exposure": EXPOSURE_DOSE}
+    from gmi.core.programme import STAGES
     from gmi.core.stimuli import PARTS
 
     part = part if part in PARTS else "hands"

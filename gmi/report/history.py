@@ -18,7 +18,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from gmi.core.norms import Norm, norm_for
 from gmi.report.dose import Dose, doses_for
@@ -280,33 +280,67 @@ class AdherenceBucket:
         return min(1.0, sum(self.done.get(k, 0) for k in self.prescribed) / want) if want else None
 
 
-def adherence_series(rows: Iterable[Any], doses: dict[str, Dose], max_points: int = MAX_POINTS) -> list[AdherenceBucket]:
-    """Per week: completed sessions against the prescribed number. A kind is prescribed every day from its
-    first to its last session (the days in between count, done or not)."""
+def adherence_series(rows: Iterable[Any], doses: dict[str, Dose], stage_on: Callable[[date], str | None],
+                     max_points: int = MAX_POINTS) -> list[AdherenceBucket]:
+    """Per week: completed sessions against the prescribed number. Each day prescribes the dose of the GMI
+    stage the patient was in that day (``stage_on``, from the programme's stage events), from the first GMI
+    session on; graded exposure is prescribed from its first to its last session. Practice beyond the
+    prescription (an earlier stage kept up) is not counted against it."""
     done: dict[str, Counter[date]] = defaultdict(Counter)
     for r in rows:
         done[r["kind"]][date.fromisoformat(r["day"])] += int(r["completed"] or 0)
-    active = {k: (min(c), max(c)) for k, c in done.items() if c and k in doses}
-    if not active:
+    gmi_days = [d for k, c in done.items() if k != "exposure" for d in c]
+    if not gmi_days and not done.get("exposure"):
         return []
-    first = min(a for a, _ in active.values())
-    last = max(b for _, b in active.values())
+    all_days = gmi_days + list(done.get("exposure", {}))
+    first, last = min(all_days), max(all_days)
+    gmi_first = min(gmi_days) if gmi_days else None
+    exposure = (min(done["exposure"]), max(done["exposure"])) if done.get("exposure") else None
     days = max(7, bucket_days(first, last, max_points))
     out = []
     start = bucket_start(first, days, first)
     while start <= last:
-        end = start + timedelta(days=days - 1)
-        d_done, d_want = {}, {}
-        for kind, (a, b) in active.items():
-            lo, hi = max(a, start), min(b, end)
-            if lo > hi:
+        want: Counter[str] = Counter()
+        got: Counter[str] = Counter()
+        for offset in range(days):
+            day = start + timedelta(days=offset)
+            if day < first or day > last:
                 continue
-            span = (hi - lo).days + 1
-            d_want[kind] = round(doses[kind].sessions_per_day * span)
-            d_done[kind] = sum(n for d, n in done[kind].items() if lo <= d <= hi)
-        out.append(AdherenceBucket(start, days, d_done, d_want))
+            prescribed = []
+            if gmi_first is not None and day >= gmi_first:
+                stage = stage_on(day)
+                if stage in doses:
+                    prescribed.append(stage)
+            if exposure is not None and exposure[0] <= day <= exposure[1] and "exposure" in doses:
+                prescribed.append("exposure")
+            for kind in prescribed:
+                want[kind] += doses[kind].sessions_per_day
+                got[kind] += done[kind].get(day, 0)
+        out.append(AdherenceBucket(start, days, {k: int(got[k]) for k in want},
+                                   {k: int(round(v)) for k, v in want.items()}))
         start += timedelta(days=days)
     return out
+
+
+def stage_calendar(db: Database, profile: Profile, part: str) -> Callable[[date], str | None]:
+    """Which GMI stage the patient was in on a given local day, from the programme's recorded stage events."""
+    from gmi.core.programme import current_stage
+    from gmi.report.dose import programme_of
+    from gmi.store.programme import events
+
+    programme, _note = programme_of(profile.settings, part)
+    changes = [e for e in events(db, profile.id, part) if e.to_stage is not None]
+    first_stage, _since = current_stage(programme, part, [])
+    timeline = [(e.at.astimezone().date(), e.to_stage) for e in changes]
+
+    def stage_on(day: date) -> str | None:
+        stage: str | None = first_stage
+        for when, to_stage in timeline:
+            if when <= day:
+                stage = to_stage
+        return stage
+
+    return stage_on
 
 
 # -- plan ---------------------------------------------------------------------------------------------
@@ -375,9 +409,11 @@ class History:
 
 
 def main_part(profile: Profile, sessions: Sequence[SessionSides]) -> str:
-    if sessions:
-        return sessions[-1].part
-    return str(profile.settings.get("drill", {}).get("part", "hands"))
+    """The body part the history is about: the latest drill's, else the one chosen on the home screen."""
+    from gmi.core.stimuli import PARTS
+
+    part = sessions[-1].part if sessions else str(profile.settings.get("drill", {}).get("part", "hands"))
+    return part if part in PARTS else "hands"
 
 
 def load_history(db: Database, profile: Profile, since: str | None = None, max_points: int = MAX_POINTS) -> History:
@@ -391,7 +427,8 @@ def load_history(db: Database, profile: Profile, since: str | None = None, max_p
     return History(profile.name, since, datetime.now().astimezone().isoformat(timespec="seconds"), part,
                    laterality_series(lat, max_points), g_days, guided, doses, exposure,
                    peak_series(exposure, max_points), pain_series(exposure, max_points),
-                   adherence_series(q.sessions_done_by_day(db, profile.id, since), doses, max_points),
+                   adherence_series(q.sessions_done_by_day(db, profile.id, since), doses,
+                                    stage_calendar(db, profile, part), max_points),
                    plan_info(db, profile), real, simulated)
 
 

@@ -44,18 +44,22 @@ class SimulatedPatient:
 
     # -- imagery and mirror ----------------------------------------------------------------------------
     def minutes(self, rng: random.Random, planned_min: float) -> float:
-        return max(1.0, planned_min * rng.uniform(0.75, 1.1))
+        """Time spent on a session planned for ``planned_min``: usually all of it, now and then stopped early."""
+        share = rng.uniform(0.4, 0.9) if rng.random() < 0.1 else rng.uniform(1.0, 1.05)
+        return max(0.5, planned_min * share)
 
     def vividness(self, rng: random.Random, progress: float) -> int:
         return max(1, min(5, round(_lerp(2.2, 4.3, progress) + rng.gauss(0, 0.5))))
 
     # -- exposure --------------------------------------------------------------------------------------
-    def reachable_deg(self, target_deg: float, progress: float) -> float:
-        """The range the patient reaches today at this target: short of it at first, past it later."""
-        return target_deg * _lerp(0.94, 1.12, progress)
+    def reachable_deg(self, start_deg: float, progress: float) -> float:
+        """The range the patient can reach: a little past the first target at first, 70° more by the end."""
+        return start_deg + 70.0 * progress
 
-    def peak_deg(self, rng: random.Random, target_deg: float, progress: float) -> float:
-        return round(self.reachable_deg(target_deg, progress) + rng.gauss(0, 4.0), 1)
+    def peak_deg(self, rng: random.Random, target_deg: float, start_deg: float, progress: float) -> float:
+        """Peak of one repetition: up to the target and a little past it when within reach, else the reach."""
+        aim = min(self.reachable_deg(start_deg, progress), target_deg + 8.0)
+        return round(aim + rng.gauss(0, 3.5), 1)
 
     def ratings_before(self, rng: random.Random, progress: float) -> dict[str, int]:
         pain = round(_lerp(5, 2, progress) + rng.gauss(0, 0.7))

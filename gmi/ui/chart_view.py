@@ -54,25 +54,31 @@ def _label_fit(text: str, font: pygame.font.Font, width: int) -> str:
 def _format_y(chart: Chart, value: float) -> str:
     if chart.percent:
         return f"{value:.0%}"
-    return f"{value:.1f}" if abs(value) < 10 and value != int(value) else f"{value:.0f}"
+    return f"{value:g}"
 
 
-def _ticks(low: float, high: float, count: int = 4) -> list[float]:
-    step = (high - low) / count
-    return [low + i * step for i in range(count + 1)]
+MIN_PLOT_H = 240
+
+
+def chart_overhead(chart: Chart, theme: Theme, width: int) -> int:
+    """Height a chart needs besides its plot: dates under it and the legend (wrapped at this text size)."""
+    small = theme.font(20)
+    line_h = small.get_linesize()
+    rows = _legend_rows(chart, small, width, max(18, theme.px(22)))
+    return len(rows) * (line_h + 4) + line_h * 2 + 16
 
 
 def draw_chart(surface: pygame.Surface, rect: pygame.Rect, chart: Chart, theme: Theme) -> pygame.Rect:
-    """Draw ``chart`` inside ``rect``; returns the plot area (for tests)."""
+    """Draw ``chart`` inside ``rect`` (give it at least MIN_PLOT_H + chart_overhead); returns the plot area."""
     small = theme.font(20)
     line_h = small.get_linesize()
     swatch = max(18, theme.px(22))
     rows = _legend_rows(chart, small, rect.width, swatch)
-    legend_h = len(rows) * (line_h + 4)
-    y_labels = [_format_y(chart, v) for v in _ticks(*chart.y_range())]
+    ticks = chart.ticks()
+    y_labels = [_format_y(chart, v) for v in ticks]
     label_w = max(small.size(t)[0] for t in y_labels) + 12
     plot = pygame.Rect(rect.x + label_w, rect.y + line_h // 2, rect.width - label_w - 8,
-                       rect.height - legend_h - line_h * 2 - 16)
+                       rect.height - chart_overhead(chart, theme, rect.width))
     if plot.height < 40 or plot.width < 80:
         return plot
     pygame.draw.rect(surface, _mix(theme.bg, theme.panel, 0.6), plot)
@@ -84,9 +90,13 @@ def draw_chart(surface: pygame.Surface, rect: pygame.Rect, chart: Chart, theme: 
     xs = sorted({d for s in chart.series for d, _ in s.points})
     first, last = (xs[0], xs[-1]) if xs else (date.today(), date.today())
     span = max(1, (last - first).days)
+    bar_series = [s for s in chart.series if s.style == "bars"]
+    gap = min(((b - a).days for a, b in zip(xs, xs[1:])), default=1) or 1
+    slot = plot.width / (span / gap + 1)            # the width one point (or group of bars) may take
+    pad = slot / 2 if bar_series else 10
 
     def xpos(d: date) -> int:
-        return round(plot.x + 10 + (d - first).days / span * (plot.width - 20)) if len(xs) > 1 else plot.centerx
+        return round(plot.x + pad + (d - first).days / span * (plot.width - 2 * pad)) if len(xs) > 1 else plot.centerx
 
     for band in chart.bands:
         colour = role_colour(theme, band.role)
@@ -96,12 +106,10 @@ def draw_chart(surface: pygame.Surface, rect: pygame.Rect, chart: Chart, theme: 
             shade.fill((*colour, 60))
             surface.blit(shade, (plot.x, top))
         pygame.draw.line(surface, colour, (plot.x, top), (plot.right, top), 2)
-    for v, text in zip(_ticks(low, high), y_labels):
+    for v, text in zip(ticks, y_labels):
         y = ypos(v)
         pygame.draw.line(surface, _mix(theme.bg, theme.muted, 0.35), (plot.x, y), (plot.right, y), 1)
         draw_text(surface, text, small, theme.muted, (plot.x - 6, y), "midright")
-    bar_series = [s for s in chart.series if s.style == "bars"]
-    slot = (plot.width - 20) / max(1, len(xs)) if xs else plot.width
     bar_w = max(2, int(slot * 0.8 / max(1, len(bar_series))))
     for k, s in enumerate(bar_series):
         colour = role_colour(theme, s.role)

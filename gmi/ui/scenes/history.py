@@ -16,11 +16,8 @@ from gmi.core.intents import Intent, TimedIntent
 from gmi.report.charts import Chart, history_charts
 from gmi.report.history import EXAMPLE_LABEL, History, KIND_LABELS, load_history
 from gmi.ui.app import Scene
-from gmi.ui.chart_view import draw_chart
+from gmi.ui.chart_view import MIN_PLOT_H, chart_overhead, draw_chart
 from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel
-
-MIN_CHART_H = 300
-
 
 @dataclass(frozen=True)
 class Page:
@@ -114,10 +111,10 @@ class HistoryScene(Scene):
         t = self.theme
         w, _ = surface.get_size()
         margin = max(20, w // 40)
-        y = draw_paragraph(surface, f"Progress: {self.ctx.profile.name}", t.font(40, True), t.fg, margin, 12,
+        y = draw_paragraph(surface, f"Progress: {self.ctx.profile.name}", t.font(34, True), t.fg, margin, 12,
                            w - 2 * margin)
         if self.history.has_example_data:
-            note = f"Example data: {EXAMPLE_LABEL}."
+            note = "Example data: made by gmi demo, not a real patient."
             font = t.font(22, True)
             lines = draw_paragraph(pygame.Surface((1, 1)), note, font, t.warn, 0, 0, w - 2 * margin - 24)
             box = pygame.Rect(margin, y + 4, w - 2 * margin, lines + 12)
@@ -136,7 +133,7 @@ class HistoryScene(Scene):
             draw_text(surface, label, font, t.fg, rect.center, "center")
         title = f"{self.index + 1} of {len(self.pages)}: {self.pages[self.index].title}"
         middle = w - 2 * margin - 2 * bw - 32
-        tfont = fit_font(t, title, 28, middle)
+        tfont = t.font(28, True)
         if tfont.size(title)[0] <= middle:
             draw_text(surface, title, tfont, t.fg, (w // 2, y + bh // 2), "center")
             return y + bh + 10
@@ -151,9 +148,12 @@ class HistoryScene(Scene):
         text_font = t.font(24)
         probe = pygame.Surface((1, 1))
         text_h = sum(draw_paragraph(probe, line, text_font, t.fg, 0, 0, inner) + 8 for line in page.lines)
-        if page.chart is not None and page.chart.example:
+        mixed = page.chart is not None and page.chart.example and self.history.real_sessions > 0
+        if mixed:
             text_h += draw_paragraph(probe, f"Includes {EXAMPLE_LABEL}.", text_font, t.warn, 0, 0, inner) + 8
-        chart_h = max(MIN_CHART_H, view_h - text_h - 24) if page.chart is not None else 0
+        chart_h = 0
+        if page.chart is not None:
+            chart_h = max(MIN_PLOT_H + chart_overhead(page.chart, t, inner), view_h - text_h - 24)
         body = pygame.Surface((w, chart_h + text_h + 40))
         body.fill(t.bg)
         y = 8
@@ -167,7 +167,7 @@ class HistoryScene(Scene):
             y = draw_paragraph(body, "No sessions yet. Your progress appears here after your first sessions. "
                                      "To see what it will look like, run `gmi demo --profile example` and choose the "
                                      "profile 'example'.", t.font(26), t.fg, margin, y, inner) + 12
-        if page.chart is not None and page.chart.example:
+        if mixed:
             y = draw_paragraph(body, f"Includes {EXAMPLE_LABEL}.", text_font, t.warn, margin, y, inner) + 8
         for k, line in enumerate(page.lines):
             y = draw_paragraph(body, line, text_font, t.fg if k == 0 else t.muted, margin, y, inner) + 8
