@@ -24,6 +24,9 @@ COMMAND_MODULES = (
     "gmi.commands.mirror",
     "gmi.commands.imagery",
     "gmi.commands.programme",
+    "gmi.commands.profiles",
+    "gmi.commands.demo",
+    "gmi.commands.export",
 )
 
 

@@ -317,7 +317,7 @@ def adherence_series(rows: Iterable[Any], doses: dict[str, Dose], stage_on: Call
                 want[kind] += doses[kind].sessions_per_day
                 got[kind] += done[kind].get(day, 0)
         out.append(AdherenceBucket(start, days, {k: int(got[k]) for k in want},
-                                   {k: int(round(v)) for k, v in want.items()}))
+                                   {k: int(v + 0.5) for k, v in want.items()}))   # half a session counts as one
         start += timedelta(days=days)
     return out
 

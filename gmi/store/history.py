@@ -152,3 +152,26 @@ def simulated_counts(db: Database, profile_id: int) -> tuple[int, int]:
 
 def has_table(db: Database, name: str) -> bool:
     return db.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+# Tables whose rows belong to one session each, with their natural order (for exports).
+SESSION_TABLES = {
+    "laterality_trials": "trial_index",
+    "exposure_reps": "rep_index",
+    "exposure_ratings": "id",
+    "exposure_events": "id",
+    "exposure_decisions": "id",
+    "guided_steps": "step_no",
+    "session_ratings": "id",
+    "session_symptoms": "at_s, id",
+}
+
+
+def profile_rows(db: Database, table: str, profile_id: int, since: str | None = None) -> list[sqlite3.Row]:
+    """Every row of a per-session table for the profile's sessions (since ``since``), by session then order."""
+    order = SESSION_TABLES[table]       # a fixed table name: never user text in the SQL
+    order_sql = ", ".join(f"t.{c.strip()}" for c in order.split(","))
+    return db.conn.execute(
+        f"SELECT t.* FROM sessions s JOIN {table} t ON t.session_id = s.id"
+        f" WHERE s.profile_id = ? AND s.started_at >= ? ORDER BY t.session_id, {order_sql}",
+        (profile_id, _since(since))).fetchall()
