@@ -12,7 +12,7 @@ import pygame
 
 from gmi.report.charts import Chart, Series
 from gmi.ui.theme import Colour, Theme
-from gmi.ui.widgets import draw_text
+from gmi.ui.widgets import draw_text, wrap
 
 
 def role_colour(theme: Theme, role: str) -> Colour:
@@ -30,25 +30,28 @@ def legend_items(chart: Chart) -> list[tuple[str, Series | None, str]]:
     return items
 
 
-def _legend_rows(chart: Chart, font: pygame.font.Font, width: int, swatch: int) -> list[list[tuple[str, Series | None, str]]]:
+def legend_rows(chart: Chart, font: pygame.font.Font, width: int, swatch: int) -> list[list[tuple[str, Series | None, str]]]:
+    """Legend items packed into rows of ``width``; an item too long for a row of its own is wrapped into
+    several rows (the swatch on the first), never cut."""
     rows: list[list[tuple[str, Series | None, str]]] = [[]]
     used = 0
-    for item in legend_items(chart):
-        w = swatch + 8 + font.size(item[0])[0] + 24
+    for label, series, role in legend_items(chart):
+        w = swatch + 8 + font.size(label)[0] + 24
+        if w > width:
+            lines = wrap(label, font, width - swatch - 8)
+            rows += [[(lines[0], series, role)]] + [[(line, _CONTINUED, role)] for line in lines[1:]]
+            rows.append([])
+            used = 0
+            continue
         if rows[-1] and used + w > width:
             rows.append([])
             used = 0
-        rows[-1].append(item)
+        rows[-1].append((label, series, role))
         used += w
-    return rows
+    return [r for r in rows if r]
 
 
-def _label_fit(text: str, font: pygame.font.Font, width: int) -> str:
-    if font.size(text)[0] <= width:
-        return text
-    while text and font.size(text + "…")[0] > width:
-        text = text[:-1]
-    return text + "…"
+_CONTINUED = Series("", "muted", (), style="continued")
 
 
 def _format_y(chart: Chart, value: float) -> str:
@@ -64,7 +67,7 @@ def chart_overhead(chart: Chart, theme: Theme, width: int) -> int:
     """Height a chart needs besides its plot: dates under it and the legend (wrapped at this text size)."""
     small = theme.font(20)
     line_h = small.get_linesize()
-    rows = _legend_rows(chart, small, width, max(18, theme.px(22)))
+    rows = legend_rows(chart, small, width, max(18, theme.px(22)))
     return len(rows) * (line_h + 4) + line_h * 2 + 16
 
 
@@ -73,7 +76,7 @@ def draw_chart(surface: pygame.Surface, rect: pygame.Rect, chart: Chart, theme: 
     small = theme.font(20)
     line_h = small.get_linesize()
     swatch = max(18, theme.px(22))
-    rows = _legend_rows(chart, small, rect.width, swatch)
+    rows = legend_rows(chart, small, rect.width, swatch)
     ticks = chart.ticks()
     y_labels = [_format_y(chart, v) for v in ticks]
     label_w = max(small.size(t)[0] for t in y_labels) + 12
@@ -156,15 +159,16 @@ def draw_chart(surface: pygame.Surface, rect: pygame.Rect, chart: Chart, theme: 
         for label, series, role in row:
             colour = role_colour(theme, role)
             cy = y + line_h // 2
-            if series is None or series.style == "bars":
+            if series is _CONTINUED:
+                pass
+            elif series is None or series.style == "bars":
                 pygame.draw.rect(surface, colour, (x, cy - swatch // 3, swatch, 2 * swatch // 3))
             elif series.style == "step":
                 _dashed(surface, colour, [(x, cy), (x + swatch, cy)], 3)
             else:
                 pygame.draw.line(surface, colour, (x, cy), (x + swatch, cy), 3)
                 _marker(surface, colour, (x + swatch // 2, cy), 5, series.marker)
-            text = _label_fit(label, small, rect.right - x - swatch - 8)
-            r = draw_text(surface, text, small, theme.fg, (x + swatch + 8, y))
+            r = draw_text(surface, label, small, theme.fg, (x + swatch + 8, y))
             x = r.right + 24
         y += line_h + 4
     return plot
