@@ -56,6 +56,8 @@ class HistoryScene(Scene):
         self.body: pygame.Surface | None = None
         self.buttons: dict[str, pygame.Rect] = {}
         self.load_ms = 0.0
+        self.plot: pygame.Rect | None = None       # the current chart's plot area (in the page body)
+        self.top = 0                               # where the body starts on screen, below the header
 
     def on_enter(self) -> None:
         t = time.perf_counter()
@@ -107,61 +109,63 @@ class HistoryScene(Scene):
 
     # -- drawing -----------------------------------------------------------------------------------
     def _header(self, surface: pygame.Surface) -> int:
-        """Title, example-data banner and the page switcher; returns the y below them."""
+        """The page switcher and the example-data banner; returns the y below them. Kept short so that at
+        200 % text the page still has room: titles and text scroll with the page."""
         t = self.theme
         w, _ = surface.get_size()
         margin = max(20, w // 40)
-        y = draw_paragraph(surface, f"Progress: {self.ctx.profile.name}", t.font(34, True), t.fg, margin, 12,
-                           w - 2 * margin)
-        if self.history.has_example_data:
-            note = "Example data: made by gmi demo, not a real patient."
-            font = t.font(22, True)
-            lines = draw_paragraph(pygame.Surface((1, 1)), note, font, t.warn, 0, 0, w - 2 * margin - 24)
-            box = pygame.Rect(margin, y + 4, w - 2 * margin, lines + 12)
-            pygame.draw.rect(surface, t.warn, box, width=3, border_radius=10)
-            draw_paragraph(surface, note, font, t.warn, margin + 12, y + 10, w - 2 * margin - 24)
-            y = box.bottom + 8
         font = t.font(26, True)
         bh = font.get_linesize() + 16
         prev_label, next_label = "Previous", "Next"
         bw = max(font.size(prev_label)[0], font.size(next_label)[0]) + 32
+        y = 10
         self.buttons = {"previous": pygame.Rect(margin, y, bw, bh), "next": pygame.Rect(w - margin - bw, y, bw, bh)}
         for name, label in (("previous", prev_label), ("next", next_label)):
             rect = self.buttons[name]
             pygame.draw.rect(surface, t.panel, rect, border_radius=12)
             pygame.draw.rect(surface, t.accent, rect, width=3, border_radius=12)
             draw_text(surface, label, font, t.fg, rect.center, "center")
-        title = f"{self.index + 1} of {len(self.pages)}: {self.pages[self.index].title}"
-        middle = w - 2 * margin - 2 * bw - 32
-        tfont = t.font(28, True)
-        if tfont.size(title)[0] <= middle:
-            draw_text(surface, title, tfont, t.fg, (w // 2, y + bh // 2), "center")
-            return y + bh + 10
-        # Too long beside the buttons (large text): the title goes on its own lines under them.
-        return draw_paragraph(surface, title, t.font(28, True), t.fg, margin, y + bh + 6, w - 2 * margin) + 8
+        where = f"Page {self.index + 1} of {len(self.pages)}"
+        draw_text(surface, where, fit_font(t, where, 26, max(10, w - 2 * margin - 2 * bw - 24)), t.muted,
+                  (w // 2, y + bh // 2), "center")
+        y += bh + 8
+        if self.history.has_example_data:
+            note = "Example data: made by gmi demo, not a real patient."
+            font = t.font(22, True)
+            height = draw_paragraph(pygame.Surface((1, 1)), note, font, t.warn, 0, 0, w - 2 * margin - 24)
+            box = pygame.Rect(margin, y, w - 2 * margin, height + 12)
+            pygame.draw.rect(surface, t.warn, box, width=3, border_radius=10)
+            draw_paragraph(surface, note, font, t.warn, margin + 12, y + 6, w - 2 * margin - 24)
+            y = box.bottom + 6
+        return y
 
     def _render_body(self, w: int, view_h: int) -> pygame.Surface:
         t = self.theme
         page = self.pages[self.index]
+        self.plot = None
         margin = max(20, w // 40)
         inner = w - 2 * margin
         text_font = t.font(24)
         probe = pygame.Surface((1, 1))
+        who = f"Progress of {self.ctx.profile.name}"
+        title_h = draw_paragraph(probe, who, t.font(22), t.muted, 0, 0, inner) + \
+            draw_paragraph(probe, page.title, t.font(32, True), t.fg, 0, 0, inner) + 8
         text_h = sum(draw_paragraph(probe, line, text_font, t.fg, 0, 0, inner) + 8 for line in page.lines)
         mixed = page.chart is not None and page.chart.example and self.history.real_sessions > 0
         if mixed:
             text_h += draw_paragraph(probe, f"Includes {EXAMPLE_LABEL}.", text_font, t.warn, 0, 0, inner) + 8
         chart_h = 0
         if page.chart is not None:
-            chart_h = max(MIN_PLOT_H + chart_overhead(page.chart, t, inner), view_h - text_h - 24)
-        body = pygame.Surface((w, chart_h + text_h + 40))
+            chart_h = max(MIN_PLOT_H + chart_overhead(page.chart, t, inner), view_h - title_h - text_h - 44)
+        body = pygame.Surface((w, title_h + chart_h + text_h + 40))
         body.fill(t.bg)
-        y = 8
+        y = draw_paragraph(body, who, t.font(22), t.muted, margin, 4, inner)
+        y = draw_paragraph(body, page.title, t.font(32, True), t.fg, margin, y, inner) + 8
         if page.chart is not None:
             if page.chart.empty:
                 draw_paragraph(body, "Nothing to show here yet.", t.font(28), t.muted, margin, y, inner)
             else:
-                draw_chart(body, pygame.Rect(margin, y, inner, chart_h), page.chart, t)
+                self.plot = draw_chart(body, pygame.Rect(margin, y, inner, chart_h), page.chart, t)
             y += chart_h + 8
         if self.history.empty and page.chart is None:
             y = draw_paragraph(body, "No sessions yet. Your progress appears here after your first sessions. "
@@ -177,7 +181,7 @@ class HistoryScene(Scene):
         t = self.theme
         w, h = surface.get_size()
         surface.fill(t.bg)
-        top = self._header(surface)
+        top = self.top = self._header(surface)
         footer_font = t.font(22, True)
         footer_h = footer_font.get_linesize() + 20
         view_h = h - top - footer_h
