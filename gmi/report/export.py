@@ -16,7 +16,10 @@ from gmi.store.db import Database
 from gmi.store.history import SESSION_TABLES
 
 FORMATS = ("tsv", "json", "html", "fhir")
-HTML_TABLES = ("exposure_ratings", "session_ratings", "session_symptoms")
+# Rows each format needs besides the sessions (the trial tables are large: read them only when written out).
+FORMAT_TABLES = {"tsv": tuple(SESSION_TABLES), "json": tuple(SESSION_TABLES),
+                 "html": ("exposure_ratings", "session_ratings", "session_symptoms"),
+                 "fhir": ("exposure_reps", "exposure_ratings", "session_ratings")}
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def export_profile(db: Database, profile_name: str, fmt: str, out: Path, since: 
         raise GmiError("E-EXPORT-FORMAT", f"Unknown export format {fmt!r}.", fix=f"use one of {', '.join(FORMATS)}")
     profile = db.profile(profile_name, create=False)
     out = prepare_out_dir(Path(out))
-    data = collect(db, profile, since, subject, tables=HTML_TABLES if fmt == "html" else tuple(SESSION_TABLES))
+    data = collect(db, profile, since, subject, tables=FORMAT_TABLES[fmt])
     if fmt == "tsv":
         from gmi.report.tsv import write_tsv as writer
     elif fmt == "json":

@@ -7,13 +7,14 @@
 
 Tasks: laterality (one row per picture), exposure (one per repetition), imagery and mirror (one per step).
 Missing values are ``n/a``; units are in the column names and in the sidecars. Every file is written
-atomically (temporary file, fsync, rename).
+atomically (temporary file, rename); the per-session files are flushed to disk together at the end.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -68,8 +69,10 @@ def write_tsv(data: Dataset, out: Path) -> list[Path]:
             if session.kind != task or not rows:
                 continue
             path = out / sub / f"ses-{session.label}" / "beh" / f"{sub}_ses-{session.label}_task-{task}_beh.tsv"
-            atomic_write_bytes(path, table_text(columns, rows, session).encode("utf-8"))
+            # thousands of files: each appears whole (rename), and all are flushed to disk once below
+            atomic_write_bytes(path, table_text(columns, rows, session).encode("utf-8"), fsync=False)
             written.append(path)
+    os.sync()
     path = out / sub / f"{sub}_sessions.tsv"
     atomic_write_bytes(path, "\n".join(
         ["\t".join(c.name for c in SESSIONS)]
