@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Sequence
 
+from gmi.core.laterality import Cell
 from gmi.core.norms import Norm, norm_for
 from gmi.report.dose import Dose, doses_for
 from gmi.store import history as q
@@ -50,28 +51,16 @@ def bucket_start(day: date, days: int, origin: date) -> date:
     return monday + timedelta(days=(day - monday).days // days * days)
 
 
-# -- laterality -----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SideFigures:
-    n: int
-    correct: int
-    misses: int
-    median_rt_ms: float | None
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.n if self.n else None
-
-
+# -- laterality (per side figures are gmi.core.laterality.Cell, as on the results screen) ------------------
 @dataclass(frozen=True)
 class LateralityBucket:
     start: date
     sessions: int
-    left: SideFigures
-    right: SideFigures
+    left: Cell
+    right: Cell
     simulated: bool
 
-    def side(self, name: str) -> SideFigures:
+    def side(self, name: str) -> Cell:
         return self.left if name == "left" else self.right
 
 
@@ -97,7 +86,7 @@ class SessionSides:
     input_method: str
     status: str
     simulated: bool
-    sides: dict[str, SideFigures]
+    sides: dict[str, Cell]
 
 
 def laterality_sessions(rows: Iterable[Any]) -> list[SessionSides]:
@@ -108,13 +97,13 @@ def laterality_sessions(rows: Iterable[Any]) -> list[SessionSides]:
             s = out[r["session_id"]] = SessionSides(
                 r["session_id"], r["started_at"], date.fromisoformat(r["day"]), r["part"] or "?", r["mode"],
                 r["input_method"] or "unknown", r["status"], bool(r["simulated"]), {})
-        s.sides[r["side"]] = SideFigures(r["n"], r["correct"] or 0, r["misses"] or 0, r["median_rt_ms"])
+        s.sides[r["side"]] = Cell(r["n"], r["correct"] or 0, r["misses"] or 0, r["median_rt_ms"])
     return list(out.values())
 
 
-def _pool(figures: Sequence[SideFigures]) -> SideFigures:
+def _pool(figures: Sequence[Cell]) -> Cell:
     rts = [f.median_rt_ms for f in figures if f.median_rt_ms is not None]
-    return SideFigures(sum(f.n for f in figures), sum(f.correct for f in figures), sum(f.misses for f in figures),
+    return Cell(sum(f.n for f in figures), sum(f.correct for f in figures), sum(f.misses for f in figures),
                        statistics.median(rts) if rts else None)
 
 
@@ -131,7 +120,7 @@ def laterality_series(sessions: Sequence[SessionSides], max_points: int = MAX_PO
         groups: dict[date, list[SessionSides]] = defaultdict(list)
         for s in kept:
             groups[bucket_start(s.day, days, kept[0].day)].append(s)
-        empty = SideFigures(0, 0, 0, None)
+        empty = Cell(0, 0, 0, None)
         buckets = tuple(LateralityBucket(
             start, len(group),
             _pool([s.sides.get("left", empty) for s in group]), _pool([s.sides.get("right", empty) for s in group]),
