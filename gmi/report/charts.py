@@ -176,12 +176,13 @@ def pain_chart(points: Sequence[PainPoint]) -> Chart:
 
 def adherence_chart(h: History) -> Chart:
     done = tuple((b.start, b.fraction) for b in h.adherence)
-    total_done = sum(sum(b.done.get(k, 0) for k in b.prescribed) for b in h.adherence)
+    total_done = sum(b.done_within for b in h.adherence)
     total_want = sum(sum(b.prescribed.values()) for b in h.adherence)
     share = f"{total_done / total_want:.0%}" if total_want else "—"
     return Chart("adherence", "Sessions done against prescribed", "of prescribed",
                  (Series("done", "accent", done, style="bars"),), (Band("all prescribed sessions", 1.0, 1.0),),
-                 0.0, 1.0, f"Completed sessions per week against the prescription: {total_done} of {total_want} ({share}).",
+                 0.0, 1.0, f"Completed sessions per week against the prescription (extra sessions of one kind do not make up for "
+                 f"another): {total_done} of {total_want} ({share}).",
                  h.has_example_data, percent=True,
                  notes=tuple(f"{KIND_LABELS.get(k, k)}: {d.describe()}." for k, d in h.doses.items()))
 

@@ -264,9 +264,15 @@ class AdherenceBucket:
     prescribed: dict[str, int]
 
     @property
+    def done_within(self) -> int:
+        """Completed sessions counted against the prescription: extra sessions of one kind do not make up
+        for missing ones of another."""
+        return sum(min(self.done.get(k, 0), want) for k, want in self.prescribed.items())
+
+    @property
     def fraction(self) -> float | None:
         want = sum(self.prescribed.values())
-        return min(1.0, sum(self.done.get(k, 0) for k in self.prescribed) / want) if want else None
+        return self.done_within / want if want else None
 
 
 def adherence_series(rows: Iterable[Any], doses: dict[str, Dose], stage_on: Callable[[date], str | None],

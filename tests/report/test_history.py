@@ -145,3 +145,10 @@ def test_charts_render_to_png_and_the_html_embeds_them(db, tmp_path):
 def test_history_of_an_empty_profile(db):
     h = load_history(db, db.profile("nobody-yet"))
     assert h.empty and history_charts(h) == [] and h.adherence == []
+
+
+def test_extra_sessions_of_one_kind_do_not_make_up_for_another():
+    from gmi.report.history import AdherenceBucket
+
+    week = AdherenceBucket(date(2026, 3, 2), 7, {"laterality": 30, "exposure": 0}, {"laterality": 21, "exposure": 4})
+    assert week.done_within == 21 and week.fraction == pytest.approx(21 / 25)

@@ -43,7 +43,7 @@ def plan_lines(h: History) -> tuple[str, ...]:
     for kind, dose in h.doses.items():
         lines.append(f"{KIND_LABELS.get(kind, kind)}: {dose.describe()}.")
     if h.adherence:
-        done = sum(sum(b.done.get(k, 0) for k in b.prescribed) for b in h.adherence)
+        done = sum(b.done_within for b in h.adherence)
         want = sum(sum(b.prescribed.values()) for b in h.adherence)
         lines.append(f"Sessions done: {done} of {want} prescribed.")
     return tuple(lines)
