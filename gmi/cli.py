@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "gmi.commands.mirror",
     "gmi.commands.imagery",
     "gmi.commands.programme",
+    "gmi.commands.analyze",
+    "gmi.commands.camera",
     "gmi.commands.profiles",
     "gmi.commands.demo",
     "gmi.commands.export",

@@ -32,9 +32,10 @@ from gmi.ui.theme import Theme
 from gmi.ui.tones import Tones
 from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel, wrap as _lines
 
-# Wired by the lead to the pose engine (gmi/pose): given the item and level, open the camera pipeline and
-# return a PoseFeed, or raise GmiError (no camera, mediapipe missing, no model) — the session then runs
-# camera-free and says why. None: every session is camera-free.
+# Given the item and level, open the camera pipeline and return a PoseFeed, or raise GmiError (no camera,
+# mediapipe missing, no model) — the session then runs camera-free and says why. None (the default): the
+# pose engine (gmi.pose.exposure_feed) with the camera in $GMI_CAMERA, imported only when a measured
+# session starts. Tests inject their own feed or factory.
 POSE_FEED_FACTORY: Callable[[Item, Level], PoseFeed] | None = None
 
 VIEW_ADVICE = {"side": "Place the camera so that it sees you from the side, your whole body in the picture.",
@@ -136,9 +137,10 @@ class ExposureScene(Scene):
         self.tones = self._tones or Tones(ctx.prefs.sound)
 
     def _open_camera(self, item: Item, level: Level) -> Mode:
-        if self.feed is None and POSE_FEED_FACTORY is not None:
+        if self.feed is None:
             try:
-                self.feed = POSE_FEED_FACTORY(item, level)
+                factory = POSE_FEED_FACTORY or _pose_engine(self.ctx.data_dir)
+                self.feed = factory(item, level)
             except GmiError as exc:
                 self.notice = f"No camera for this session ({exc.message}) You can log it by tapping instead."
         if self.feed is None:
@@ -694,6 +696,12 @@ def draw_angle_gauge(surface: pygame.Surface, rect: pygame.Rect, angle: float | 
         pygame.draw.circle(surface, t.fg, centre, 8)
     label = "—" if angle is None else f"{angle:.0f}°"
     draw_text(surface, label, t.font(56, True), t.fg, (centre[0], centre[1] + 8), "midtop")
+
+
+def _pose_engine(data_dir) -> Callable[[Item, Level], PoseFeed]:
+    from gmi.pose.exposure_feed import camera_feed_factory
+
+    return camera_feed_factory(data_dir)
 
 
 def _frame_surface(frame: Any) -> pygame.Surface | None:
