@@ -26,6 +26,8 @@ HOME_ENTRIES: list[tuple[str, str]] = [
     ("Mirror therapy", "gmi.ui.scenes.mirror:MirrorChoiceScene"),
     ("My programme (flare, going back)", "gmi.ui.scenes.programme:ProgrammeScene"),
     ("Graded exposure: today's movement", "gmi.ui.scenes.exposure:ExposureScene"),
+    ("My progress over weeks", "gmi.ui.scenes.history:HistoryScene"),
+    ("Profiles: who is practising", "gmi.ui.scenes.profiles:ProfilesScene"),
 ]
 
 
