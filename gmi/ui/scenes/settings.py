@@ -10,7 +10,7 @@ from typing import Callable
 
 import pygame
 
-from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE
+from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE, Mode
 from gmi.ui.gui import GuiScene
 from gmi.ui.keymap import key_label
 from gmi.ui.widgets import draw_paragraph, wrap
@@ -41,6 +41,8 @@ class SettingsScene(GuiScene):
         views = self._views()
         rot_name = next((n for n, r in ROTATION_SETS if r == tuple(d.rotations)), "custom")
         return [
+            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}",
+             lambda s: self._drill(mode=Mode.TEST if d.mode is Mode.TRAINING else Mode.TRAINING), None),
             (f"Pictures per drill: {d.trials}", lambda s: self._drill(trials=max(TRIALS_RANGE[0], min(TRIALS_RANGE[1], d.trials + 5 * s))), None),
             (f"Time per picture: {d.time_limit_s:g} s", lambda s: self._drill(time_limit_s=float(_step(list(TIME_STEPS), int(d.time_limit_s), s))), None),
             (f"Views: {', '.join(d.views) if d.views else 'all'}", lambda s: self._drill(views=_step(views, tuple(d.views), s)), None),
@@ -54,6 +56,7 @@ class SettingsScene(GuiScene):
             (f"Dwell time: {p.dwell_s:.1f} s", lambda s: self._pref(dwell_s=round(max(0.3, min(3.0, p.dwell_s + 0.1 * s)), 1)), None),
             (f"Text size: {round(p.text_scale * 100)} %", lambda s: self._pref(text_scale=max(1.0, min(2.0, p.text_scale + 0.25 * s))), None),
             (f"High contrast: {'on' if p.high_contrast else 'off'}", lambda s: self._pref(high_contrast=not p.high_contrast), None),
+            (f"Who is practising: {self.ctx.profile.name} (Enter to switch)", None, self._profiles),
             ("Back", None, self.app.pop),
         ]
 
@@ -85,6 +88,11 @@ class SettingsScene(GuiScene):
         m = max(20, w // 30)
         y = draw_paragraph(surface, "Settings", t.font(40, True), t.fg, m, m // 2, w - 2 * m)
         draw_paragraph(surface, self._hint(), t.font(22), t.warn if self.capturing else t.muted, m, y, w - 2 * m)
+
+    def _profiles(self) -> None:
+        from gmi.ui.scenes.profiles import ProfilesScene
+
+        self.app.push(ProfilesScene())
 
     def _hint(self) -> str:
         return ("Press the key you want to use now (Esc cancels)." if self.capturing else
