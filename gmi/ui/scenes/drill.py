@@ -135,6 +135,7 @@ class DrillScene(Scene):
         self.state.phase = phase
         self.phase_started_ns = time.perf_counter_ns()
         if phase == "fixation" and self.queue:
+            self.state.onset_ns = 0                          # no picture on screen yet
             self.state.index = self.queue[0]
             self._image_for(self.trials[self.state.index])   # decode and rotate now, not after onset
 
@@ -304,8 +305,8 @@ class DrillScene(Scene):
 
     def _present_and_wait(self) -> None:
         surface = self.app.screen
-        self.state.phase = "stimulus"
         self.dwell.reset()
+        self.state.phase = "stimulus"
         self.draw(surface)
         pygame.display.flip()
         onset = time.perf_counter_ns()
