@@ -73,6 +73,10 @@ class Movement:
         (A target below count_deg lowers the count threshold for that session: see gmi.core.reps.)"""
         return self.reps.start_deg + MIN_TARGET_ABOVE_START_DEG, self.gauge[1]
 
+    def target_band(self, target_deg: float) -> tuple[float, float]:
+        """The green band of the angle dial: at or above the target, up to the gauge's end."""
+        return target_deg, self.gauge[1]
+
     @property
     def occludable_indices(self) -> frozenset[int]:
         return frozenset(LANDMARK_INDEX[name.format(side=s)] for name in self.occludable for s in ("left", "right"))
