@@ -235,7 +235,7 @@ class MirrorScene(GuidedSessionScene):
         self._shown_rect = rect
         end = self.feed.end if self.feed is not None else None
         if end is not None:       # the picture has stopped: say so rather than show a frozen reflection
-            font = t.font(26, True)
+            font = t.font(22, True)
             lines = wrap(end.message, font, rect.width - 40)
             box = pygame.Rect(rect.x + 10, rect.bottom - 10 - len(lines) * font.get_linesize() - 20,
                               rect.width - 20, len(lines) * font.get_linesize() + 20)
