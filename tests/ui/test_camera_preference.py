@@ -8,6 +8,7 @@ import pytest
 from gmi.core.errors import GmiError
 from gmi.ui.app import AppContext, Prefs
 from gmi.ui.scenes.settings import SettingsScene, camera_label, next_camera
+from tests.ui.spy import spy_text
 
 
 @pytest.fixture(autouse=True)
@@ -81,10 +82,7 @@ def test_the_mirror_opens_the_profiles_camera_and_says_when_it_stops(app, monkey
     app.push(scene)
     app.step(1 / 60)
     assert asked == ["3"] and scene.source == "3" and scene.frame_surface is not None
-    drawn = []
-    original = mirror.draw_paragraph
-    monkeypatch.setattr(mirror, "draw_paragraph",
-                        lambda surface, text, *a, **k: drawn.append(text) or original(surface, text, *a, **k))
+    drawn = spy_text(monkeypatch, mirror, "draw_paragraph")
     feed.end = StreamEnd("lost", "Camera 3 stopped sending pictures.")
     app.step(1 / 60)
     assert "Camera 3 stopped sending pictures." in drawn       # not a silently frozen reflection

@@ -16,6 +16,7 @@ from gmi.core.plans import load_plan, parse_plan
 from gmi.store import exposure as store
 from gmi.ui.scenes.exposure import ExposureScene
 from gmi.ui.tones import Tones
+from tests.ui.spy import spy_text
 
 ROOT = Path(__file__).resolve().parents[2]
 HAND = ROOT / "plans" / "hand-wrist-camera-free.toml"     # first item: 2 sets of 6, rest 60 s, no hold
@@ -201,11 +202,7 @@ def test_camera_session_uses_the_pose_feed_and_falls_back_to_taps(app):
 def _spy_texts(monkeypatch):
     import gmi.ui.camera_view as view_module
 
-    drawn = []
-    original = view_module.draw_text
-    monkeypatch.setattr(view_module, "draw_text",
-                        lambda surface, text, *a, **k: drawn.append(text) or original(surface, text, *a, **k))
-    return drawn
+    return spy_text(monkeypatch, view_module)
 
 
 def test_camera_mode_shows_the_camera_view_dial_with_the_session_counts(app, monkeypatch):
