@@ -40,6 +40,7 @@ class Prefs:
     right_key: str = DEFAULT_RIGHT_KEY
     dwell_s: float = 1.0
     sound: bool = True
+    camera: str = "0"                  # a camera number or a video file; $GMI_CAMERA overrides it
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Prefs":
@@ -49,6 +50,7 @@ class Prefs:
             p = cls(**kw)
             p.text_scale = min(2.0, max(1.0, float(p.text_scale)))
             p.dwell_s = min(3.0, max(0.3, float(p.dwell_s)))
+            p.camera = str(p.camera).strip() or "0"
             if p.input_method not in ("keys", "mouse", "dwell"):
                 p.input_method = "keys"
             KeyMap(p.left_key, p.right_key)

@@ -6,11 +6,13 @@ Every row: Up/Down to reach it, Left/Right (or a click on the row) to change it.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable
 
 import pygame
 
 from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE, Mode
+from gmi.pose.sources import CAMERA_ENV, camera_spec
 from gmi.ui.gui import GuiScene
 from gmi.ui.keymap import key_label
 from gmi.ui.widgets import draw_paragraph, wrap
@@ -25,6 +27,25 @@ ROTATION_SETS: tuple[tuple[str, tuple[int, ...]], ...] = (
 )
 LEVELS = {1: "plain background", 2: "textured background", 3: "scenes and close-ups"}
 METHODS = {"keys": "keys or foot pedal", "mouse": "mouse or touch", "dwell": "dwell (rest the pointer)"}
+CAMERA_NUMBERS = 10   # camera 0–9 can be chosen here; a video file with `gmi camera use VIDEO`
+
+
+def camera_label(preferred: str) -> str:
+    """The camera row: the profile's camera, or what $GMI_CAMERA puts in its place."""
+    spec = camera_spec(preferred)
+    if spec.isdigit():
+        words = f"number {spec}" + (" (the first)" if spec == "0" else "")
+    else:
+        name = Path(spec).name
+        words = f"video {name if len(name) <= 24 else name[:23] + '…'}"
+    return f"Camera: {words}" + (f" (set by {CAMERA_ENV})" if spec != preferred.strip() else "")
+
+
+def next_camera(current: str, step: int) -> str:
+    """The camera number one step on (a video file steps to camera 0)."""
+    if not current.isdigit():
+        return "0"
+    return str(max(0, min(CAMERA_NUMBERS - 1, int(current) + step)))
 
 
 def _step(values: list, current, step: int):
@@ -54,6 +75,7 @@ class SettingsScene(GuiScene):
             (f"Left key: {key_label(p.left_key)} (Enter to change)", None, lambda: self._capture("left_key")),
             (f"Right key: {key_label(p.right_key)} (Enter to change)", None, lambda: self._capture("right_key")),
             (f"Dwell time: {p.dwell_s:.1f} s", lambda s: self._pref(dwell_s=round(max(0.3, min(3.0, p.dwell_s + 0.1 * s)), 1)), None),
+            (camera_label(p.camera), lambda s: self._pref(camera=next_camera(p.camera, s)), None),
             (f"Text size: {round(p.text_scale * 100)} %", lambda s: self._pref(text_scale=max(1.0, min(2.0, p.text_scale + 0.25 * s))), None),
             (f"High contrast: {'on' if p.high_contrast else 'off'}", lambda s: self._pref(high_contrast=not p.high_contrast), None),
             (f"Who is practising: {self.ctx.profile.name} (Enter to switch)", None, self._profiles),
