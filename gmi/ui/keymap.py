@@ -97,12 +97,20 @@ class DwellTracker:
         self.clock_ns = clock_ns
         self.inside: Intent | None = None
         self.entered_ns = 0
+        self.blocked: Intent | None = None
 
-    def reset(self) -> None:
+    def reset(self, pos: tuple[int, int] | None = None, targets: dict[Intent, pygame.Rect] | None = None) -> None:
+        """Start afresh (a new picture). A target the pointer rests on now (``pos``) counts only once the
+        pointer has left it: resting there since the last answer is not a new answer."""
         self.inside = None
+        self.blocked = _target_at(pos, targets) if pos is not None and targets else None
 
     def update(self, pos: tuple[int, int], targets: dict[Intent, pygame.Rect], now_ns: int) -> TimedIntent | None:
-        hit = next((i for i, r in targets.items() if r.collidepoint(pos)), None)
+        hit = _target_at(pos, targets)
+        if self.blocked is not None:
+            if hit == self.blocked:
+                return None
+            self.blocked = None
         if hit != self.inside:
             self.inside, self.entered_ns = hit, now_ns
             return None
@@ -115,3 +123,7 @@ class DwellTracker:
         if self.inside is None:
             return None, 0.0
         return self.inside, min(1.0, (now_ns - self.entered_ns) / self.dwell_ns)
+
+
+def _target_at(pos: tuple[int, int], targets: dict[Intent, pygame.Rect]) -> Intent | None:
+    return next((i for i, r in targets.items() if r.collidepoint(pos)), None)

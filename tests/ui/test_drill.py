@@ -133,7 +133,9 @@ def test_dwell_answers(app, monkeypatch):
     where = {"pos": (0, 0)}
     monkeypatch.setattr(pygame.mouse, "get_pos", lambda: where["pos"])
 
-    def hover(stim):
+    def hover(stim):   # off the last target (a resting pointer is not an answer), then onto this one
+        where["pos"] = (0, 0)
+        time.sleep(0.01)
         where["pos"] = scene.pointer_targets()[Intent.LEFT if stim.side == "left" else Intent.RIGHT].center
 
     answer_all(app, scene, hover)
@@ -215,3 +217,26 @@ def test_missing_library_shows_a_calm_problem_screen(app, monkeypatch, tmp_path)
     monkeypatch.setenv("GMI_STIMULI_DIR", str(tmp_path / "nowhere"))
     app.push(DrillScene(replace(DrillSettings(), trials=10)))
     assert isinstance(app.top, MessageScene) and "manifest" in app.top.text
+
+
+def test_dwell_pointer_left_resting_on_a_target_is_not_an_answer(app, monkeypatch):
+    """After a dwell answer the pointer still rests on that target: the next picture must not be answered
+    for the patient (with a reaction time of about 0 ms); the pointer has to leave and come back."""
+    from gmi.core.intents import Intent
+
+    app.ctx.prefs.input_method = "dwell"
+    app.ctx.prefs.dwell_s = 0.3
+    scene = start_drill(app, trials=10)
+    where = {"pos": (0, 0)}
+    monkeypatch.setattr(pygame.mouse, "get_pos", lambda: where["pos"])
+    shown = []
+
+    def hover(stim):
+        shown.append(stim)
+        if len(shown) == 1:          # the first picture: the patient moves onto LEFT and rests there
+            where["pos"] = scene.pointer_targets()[Intent.LEFT].center
+
+    answer_all(app, scene, hover, until=lambda sc: len(sc.state.answered) >= 2)
+    first, second = app.ctx.db.laterality_trials(scene.session_id)[:2]
+    assert first["response"] == "left" and first["input_method"] == "dwell"
+    assert second["response"] is None and second["rt_ms"] is None     # never moved: a miss, not a 0 ms answer

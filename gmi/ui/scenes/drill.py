@@ -241,7 +241,7 @@ class DrillScene(Scene):
         p = self.ctx.prefs
         how = {"keys": f"Press {key_label(p.left_key)} for left and {key_label(p.right_key)} for right.",
                "mouse": "Click or touch LEFT or RIGHT at the bottom of the screen.",
-               "dwell": f"Rest the pointer on LEFT or RIGHT for {p.dwell_s:g} s."}[p.input_method]
+               "dwell": f"Rest the pointer on LEFT or RIGHT for {p.dwell_s:g} s, and move it off again after each answer."}[p.input_method]
         mode = ("Training: you will see whether each answer was right." if s.mode is Mode.TRAINING
                 else "Test: fixed settings and no feedback, so that weeks can be compared.")
         draw_blocks(surface, t, [
@@ -305,7 +305,7 @@ class DrillScene(Scene):
 
     def _present_and_wait(self) -> None:
         surface = self.app.screen
-        self.dwell.reset()
+        self.dwell.reset(pygame.mouse.get_pos(), self.pointer_targets())
         self.state.phase = "stimulus"
         self.draw(surface)
         pygame.display.flip()
