@@ -240,3 +240,21 @@ def test_dwell_pointer_left_resting_on_a_target_is_not_an_answer(app, monkeypatc
     first, second = app.ctx.db.laterality_trials(scene.session_id)[:2]
     assert first["response"] == "left" and first["input_method"] == "dwell"
     assert second["response"] is None and second["rt_ms"] is None     # never moved: a miss, not a 0 ms answer
+
+
+@pytest.mark.parametrize("how", ["pause-then-close", "close-during-fixation"])
+def test_closing_the_window_outside_a_picture_closes_the_session(app, how):
+    scene = DrillScene(replace(DrillSettings(), trials=10, time_limit_s=2.0), seed=5, fixation_ms=400,
+                       feedback_ms=0, skip_ready=True)
+    app.push(scene)
+    answer_all(app, scene, correct_key, until=lambda sc: len(sc.state.answered) >= 2 and sc.state.phase == "fixation")
+    if how == "pause-then-close":
+        post_key(pygame.K_ESCAPE)
+        app.step(1 / 60)
+        assert scene.state.phase == "paused"
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.step(1 / 60)
+    assert not app.running
+    row = app.ctx.db.conn.execute("SELECT status, ended_at FROM sessions WHERE id=?", (scene.session_id,)).fetchone()
+    assert row["status"] == "stopped" and row["ended_at"]
+    assert len(app.ctx.db.laterality_trials(scene.session_id)) == 2

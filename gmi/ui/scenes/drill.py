@@ -386,12 +386,19 @@ class DrillScene(Scene):
         else:
             self._finish("completed")
 
-    def _finish(self, status: str, leave: bool = False) -> None:
+    def on_exit(self) -> None:
+        if self.state.phase != "done":   # window closed or a problem outside a picture: close the session too
+            self._close_session("stopped")
+
+    def _close_session(self, status: str) -> None:
         self.state.phase = "done"
         if self.session_id is not None:
             used = sorted(self.methods_used)
             self.ctx.db.update_session(self.session_id, timing=self.timing.to_dict(), status=status,
                                        input_method="+".join(used) if used else None)
+
+    def _finish(self, status: str, leave: bool = False) -> None:
+        self._close_session(status)
         if leave:
             self.app.quit()
             return
