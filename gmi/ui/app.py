@@ -185,15 +185,19 @@ class App:
             scene = self.top
             if scene is None:
                 break
-            scene.handle_raw(event)
-            if self.top is not scene:
-                continue
-            intent = keymap.translate(event, t_ns, scene.pointer_targets())
-            if intent is not None:
-                if intent.intent is Intent.QUIT:
-                    self.quit()
-                    return
-                scene.handle(intent)
+            try:
+                scene.handle_raw(event)
+                if self.top is not scene:
+                    continue
+                intent = keymap.translate(event, t_ns, scene.pointer_targets())
+                if intent is not None:
+                    if intent.intent is Intent.QUIT:
+                        self.quit()
+                        return
+                    scene.handle(intent)
+            except GmiError as exc:
+                self._leave_with_problem(scene, exc)
+                return
         scene = self.top
         if scene is None:
             self.running = False
@@ -201,14 +205,18 @@ class App:
         try:
             scene.update(dt_s)
         except GmiError as exc:
-            if self.top is scene:
-                self.pop()
-            self.show_problem(exc)
+            self._leave_with_problem(scene, exc)
             return
         if self.top is scene and self.running:
             scene.draw(self.screen)
             pygame.display.flip()
             self.frames += 1
+
+    def _leave_with_problem(self, scene: Scene, exc: GmiError) -> None:
+        """A scene met a problem the user can fix while working: leave it and show the fix."""
+        if self.top is scene:
+            self.pop()
+        self.show_problem(exc)
 
     def run(self) -> int:
         while self.running and self.scenes:

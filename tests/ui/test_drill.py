@@ -258,3 +258,18 @@ def test_closing_the_window_outside_a_picture_closes_the_session(app, how):
     row = app.ctx.db.conn.execute("SELECT status, ended_at FROM sessions WHERE id=?", (scene.session_id,)).fetchone()
     assert row["status"] == "stopped" and row["ended_at"]
     assert len(app.ctx.db.laterality_trials(scene.session_id)) == 2
+
+
+def test_a_picture_that_cannot_be_loaded_at_the_start_shows_a_problem_not_a_crash(app, tiny_library):
+    from gmi.ui.scenes.message import MessageScene
+
+    for png in tiny_library.glob("*.png"):
+        png.write_bytes(b"not an image")
+    scene = DrillScene(replace(DrillSettings(), trials=10))
+    app.push(scene)
+    assert scene.state.phase == "ready"
+    post_key(pygame.K_RETURN)
+    app.step(1 / 60)                          # must not raise
+    assert isinstance(app.top, MessageScene) and "cannot be loaded" in app.top.text
+    status = app.ctx.db.conn.execute("SELECT status FROM sessions WHERE id=?", (scene.session_id,)).fetchone()[0]
+    assert status == "stopped"
