@@ -273,3 +273,25 @@ def test_a_picture_that_cannot_be_loaded_at_the_start_shows_a_problem_not_a_cras
     assert isinstance(app.top, MessageScene) and "cannot be loaded" in app.top.text
     status = app.ctx.db.conn.execute("SELECT status FROM sessions WHERE id=?", (scene.session_id,)).fetchone()[0]
     assert status == "stopped"
+
+
+def test_pictures_are_redrawn_at_the_new_size_after_a_resize(app):
+    scene = start_drill(app)
+    stim = scene.trials[scene.state.index]
+    assert scene._image_for(stim).get_width() == scene._layout()[0].width
+    app._resize(900, 640)
+    assert scene._image_for(stim).get_width() == scene._layout()[0].width
+
+
+def test_a_resize_during_a_picture_reaches_the_app(app):
+    scene = start_drill(app, trials=10)
+
+    def resize_then_answer(stim):
+        if not hasattr(resize_then_answer, "done"):
+            resize_then_answer.done = True
+            pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1000, h=700, size=(1000, 700)))
+        correct_key(stim)
+
+    answer_all(app, scene, resize_then_answer, until=lambda sc: len(sc.state.answered) >= 3)
+    assert app.screen.get_size() == (1000, 700)
+    assert scene._image_for(scene.trials[scene.state.index]).get_width() == scene._layout()[0].width

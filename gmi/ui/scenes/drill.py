@@ -151,6 +151,9 @@ class DrillScene(Scene):
         image.center = (w // 2, (h - target_h - margin) // 2 + margin // 2)
         return image, left, right
 
+    def on_resize(self) -> None:
+        self.images.clear()   # pictures are scaled to the window
+
     def pointer_targets(self) -> dict[Intent, pygame.Rect]:
         if self.state.phase != "stimulus" and self.state.phase != "fixation":
             return {}
@@ -319,6 +322,7 @@ class DrillScene(Scene):
         keymap, targets = self.ctx.keymap, self.pointer_targets()
         dwell = self.ctx.prefs.input_method == "dwell"
         events: list[TimedIntent] = []
+        resized: list[pygame.event.Event] = []   # for the app, once the wait is over
         last = onset_ns
         next_redraw = onset_ns + DWELL_REDRAW_NS
         clock, get, sleep = time.perf_counter_ns, pygame.event.get, time.sleep
@@ -326,6 +330,8 @@ class DrillScene(Scene):
             batch = get()
             now = clock()
             for event in batch:
+                if event.type == pygame.VIDEORESIZE:
+                    resized.append(event)
                 ti = keymap.translate(event, now, targets)
                 if ti is not None:
                     events.append(ti)
@@ -343,6 +349,8 @@ class DrillScene(Scene):
             self.timing.max_poll_gap_us = max(self.timing.max_poll_gap_us, gap)
             last = now
             if out.kind is not OutcomeKind.WAITING:
+                for event in resized:
+                    pygame.event.post(event)
                 return out
             sleep(POLL_SLEEP_S)
 
