@@ -295,3 +295,39 @@ def test_a_resize_during_a_picture_reaches_the_app(app):
     answer_all(app, scene, resize_then_answer, until=lambda sc: len(sc.state.answered) >= 3)
     assert app.screen.get_size() == (1000, 700)
     assert scene._image_for(scene.trials[scene.state.index]).get_width() == scene._layout()[0].width
+
+
+def test_waiting_for_an_answer_is_not_counted_as_a_dropped_frame(app):
+    """Frames are timed by the real loop (dt = time since the last frame). The frame after a picture's wait
+    spans the whole reaction time; it is not a frame the display dropped."""
+    scene = start_drill(app, trials=10, mode=Mode.TRAINING)
+    scene.timing.refresh_hz = 60
+    last = time.perf_counter()
+
+    def step_with_real_dt():
+        nonlocal last
+        now = time.perf_counter()
+        app.step(now - last)
+        last = now
+
+    from tools.simpatient import SimulatedPatient
+    with SimulatedPatient(scene, lambda stim, onset: (time.sleep(0.08), correct_key(stim))):
+        for _ in range(3000):
+            if scene.state.phase == "done":
+                break
+            step_with_real_dt()
+            time.sleep(0.005)
+    assert scene.state.phase == "done"
+    assert scene.timing.frames > 0
+    assert scene.timing.frames_dropped <= 4        # was 10: each wait (>= 80 ms) counted as a dropped frame
+
+
+def test_a_display_faster_than_the_loop_does_not_count_every_frame_as_dropped(app):
+    from gmi.ui.app import FPS
+
+    scene = start_drill(app)
+    scene.timing.refresh_hz = 144
+    scene._count_frame(1 / FPS)
+    assert scene.timing.frames_dropped == 0
+    scene._count_frame(3 / FPS)
+    assert scene.timing.frames_dropped == 1

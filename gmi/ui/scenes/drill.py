@@ -23,7 +23,7 @@ from gmi.core.laterality import (FEEDBACK_MS, FIXATION_MS, DrillSettings, Mode, 
                                  judge)
 from gmi.core.stimuli import Stimulus, StimulusLibrary, load_manifest
 from gmi.store.location import default_stimuli_dir
-from gmi.ui.app import Scene
+from gmi.ui.app import FPS, Scene
 from gmi.ui.keymap import DwellTracker, key_label
 from gmi.ui.widgets import answer_target, draw_blocks, draw_text, fit_font, panel
 
@@ -104,6 +104,7 @@ class DrillScene(Scene):
         self.session_id: int | None = None
         self.images: dict[str, pygame.Surface] = {}
         self.methods_used: set[str] = set()
+        self._waited = False
 
     # -- set-up ------------------------------------------------------------------------------------
     def on_enter(self) -> None:
@@ -302,8 +303,12 @@ class DrillScene(Scene):
             self._next()
 
     def _count_frame(self, dt_s: float) -> None:
+        if self._waited:   # this frame's time includes the wait for an answer: not a display frame
+            self._waited = False
+            return
         self.timing.frames += 1
-        if self.timing.refresh_hz and dt_s > 1.5 / self.timing.refresh_hz:
+        # The loop runs at most at FPS: on a faster display a frame is late only against the slower period.
+        if self.timing.refresh_hz and dt_s > 1.5 * max(1 / self.timing.refresh_hz, 1 / FPS):
             self.timing.frames_dropped += 1
 
     def _present_and_wait(self) -> None:
@@ -315,6 +320,7 @@ class DrillScene(Scene):
         onset = time.perf_counter_ns()
         self.state.onset_ns = onset
         outcome = self.wait_for_answer(onset, onset + int(self.settings.time_limit_s * 1e9))
+        self._waited = True
         self._record(outcome)
 
     def wait_for_answer(self, onset_ns: int, deadline_ns: int) -> Outcome:
