@@ -346,10 +346,24 @@ class Database:
                                fix="check the spelling; `gmi profiles` lists the profiles on this computer.")
             self.conn.execute("INSERT INTO profiles (name, created_at) VALUES (?, ?)", (name, utc_now()))
             row = self.conn.execute("SELECT * FROM profiles WHERE name = ?", (name,)).fetchone()
-        return _profile(row)
+        return self._profile(row)
 
     def profiles(self) -> list[Profile]:
-        return [_profile(r) for r in self.conn.execute("SELECT * FROM profiles ORDER BY name")]
+        return [self._profile(r) for r in self.conn.execute("SELECT * FROM profiles ORDER BY name")]
+
+    def _profile(self, row: sqlite3.Row) -> Profile:
+        """A profile row; settings that cannot be read give the standard settings (and a notice), never a crash."""
+        try:
+            settings = json.loads(row["settings_json"] or "{}")
+        except ValueError:
+            settings = None
+        if not isinstance(settings, dict):
+            settings = {}
+            notice = (f"The saved settings of {row['name']} could not be read; gmi uses its standard settings "
+                      "until you change them.")
+            if notice not in self.notices:
+                self.notices.append(notice)
+        return Profile(row["id"], row["name"], row["created_at"], settings)
 
     def save_profile_settings(self, profile_id: int, settings: dict[str, Any]) -> None:
         self.conn.execute("UPDATE profiles SET settings_json = ? WHERE id = ?",
@@ -407,10 +421,6 @@ class Database:
     def laterality_trials(self, session_id: int) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM laterality_trials WHERE session_id = ? ORDER BY trial_index",
                                  (session_id,)).fetchall()
-
-
-def _profile(row: sqlite3.Row) -> Profile:
-    return Profile(row["id"], row["name"], row["created_at"], json.loads(row["settings_json"] or "{}"))
 
 
 def _split_sql(script: str) -> list[str]:
