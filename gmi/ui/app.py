@@ -10,7 +10,7 @@ import argparse
 import os
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,20 +43,30 @@ class Prefs:
     camera: str = "0"                  # a camera number or a video file; $GMI_CAMERA overrides it
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Prefs":
-        base = cls()
-        kw = {k: d[k] for k in base.__dataclass_fields__ if k in d}
-        try:
-            p = cls(**kw)
-            p.text_scale = min(2.0, max(1.0, float(p.text_scale)))
-            p.dwell_s = min(3.0, max(0.3, float(p.dwell_s)))
-            p.camera = str(p.camera).strip() or "0"
-            if p.input_method not in ("keys", "mouse", "dwell"):
-                p.input_method = "keys"
-            KeyMap(p.left_key, p.right_key)
+    def from_dict(cls, d: Any) -> "Prefs":
+        """Saved preferences. A value that cannot be used falls back to its default and the others are kept:
+        an unknown key name must not also undo a large text size. The two answer keys go together."""
+        p = cls()
+        if not isinstance(d, dict):
             return p
-        except (TypeError, ValueError, GmiError):
-            return base
+        groups = [(name,) for name in p.__dataclass_fields__ if name not in ("left_key", "right_key")]
+        for names in groups + [("left_key", "right_key")]:
+            given = {k: d[k] for k in names if k in d}
+            if given:
+                try:
+                    p = replace(p, **given)._usable()
+                except (TypeError, ValueError, GmiError):
+                    pass
+        return p
+
+    def _usable(self) -> "Prefs":
+        """These preferences with numbers clamped to their ranges; an error if one cannot be used."""
+        p = replace(self, text_scale=min(2.0, max(1.0, float(self.text_scale))),
+                    dwell_s=min(3.0, max(0.3, float(self.dwell_s))), camera=str(self.camera).strip() or "0")
+        if p.input_method not in ("keys", "mouse", "dwell"):
+            raise ValueError(f"unknown input method {p.input_method!r}")
+        KeyMap(p.left_key, p.right_key)
+        return p
 
 
 @dataclass
