@@ -70,7 +70,8 @@ def camera_of(args: argparse.Namespace, given: str | None) -> str:
         try:
             db = Database.open(data_dir)
             try:
-                preferred = db.profile(profile_of(args), create=False).settings.get("prefs", {}).get("camera")
+                prefs = db.profile(profile_of(args), create=False).settings.get("prefs")
+                preferred = prefs.get("camera") if isinstance(prefs, dict) else None
             finally:
                 db.close()
         except GmiError:   # no such profile yet, or an unusable data directory: the default camera

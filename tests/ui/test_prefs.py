@@ -21,3 +21,16 @@ def test_settings_that_are_not_a_table_give_defaults(app):
     db.save_profile_settings(app.ctx.profile.id, {"prefs": None, "drill": ["x"]})
     ctx = AppContext.load(db, app.ctx.profile.name, app.ctx.data_dir)
     assert ctx.prefs == Prefs() and ctx.drill == DrillSettings()
+
+
+def test_the_camera_preference_is_read_even_when_prefs_are_not_a_table(tmp_path, monkeypatch):
+    import argparse
+
+    from gmi.commands.args import camera_of
+    from gmi.store.db import Database
+
+    monkeypatch.delenv("GMI_CAMERA", raising=False)
+    db = Database.open(tmp_path)
+    db.save_profile_settings(db.profile("anna").id, {"prefs": None})
+    db.close()
+    assert camera_of(argparse.Namespace(data_dir=str(tmp_path), profile="anna"), None) == "0"
