@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Any, Iterable, Sequence
 
-from gmi.core.errors import GmiError, Problem, ProblemList, check_range
+from gmi.core.errors import GmiError, ProblemList, check_range
 from gmi.core.intents import InputMethod, Intent, TimedIntent
 from gmi.core.norms import (DEFAULT_LR_ACCURACY_THRESHOLD_PTS, DEFAULT_LR_RT_THRESHOLD_MS, LR_THRESHOLD_LABEL,
                             Norm)

@@ -16,7 +16,6 @@ from typing import Any
 
 import pygame
 
-from gmi import __version__
 from gmi.core.errors import GmiError
 from gmi.core.intents import InputMethod, Intent, TimedIntent
 from gmi.core.laterality import DrillSettings

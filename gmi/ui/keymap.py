@@ -6,10 +6,8 @@ keys), a mouse click or touch on large on-screen targets, or dwell (hover a targ
 
 from __future__ import annotations
 
-import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pygame
 
@@ -92,9 +90,8 @@ class DwellTracker:
     """Answers by hovering: the pointer resting on a target for ``dwell_s``. The answer is stamped at the
     moment the pointer entered the target (the decision), not when the dwell completed."""
 
-    def __init__(self, dwell_s: float, clock_ns: Callable[[], int] = time.perf_counter_ns) -> None:
+    def __init__(self, dwell_s: float) -> None:
         self.dwell_ns = int(dwell_s * 1e9)
-        self.clock_ns = clock_ns
         self.inside: Intent | None = None
         self.entered_ns = 0
         self.blocked: Intent | None = None

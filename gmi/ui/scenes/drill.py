@@ -8,7 +8,6 @@ stamped when taken off the queue. Esc pauses at once; the interrupted image is s
 
 from __future__ import annotations
 
-import random
 import secrets
 import time
 from dataclasses import dataclass, field

@@ -17,7 +17,7 @@ from gmi.report.laterality import recent_results
 from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
 from gmi.ui.programme_panel import draw_programme_panel, programme_status
-from gmi.ui.widgets import draw_paragraph, draw_text, panel, wrap
+from gmi.ui.widgets import draw_paragraph, panel, wrap
 
 # The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
 HOME_ENTRIES: list[tuple[str, str]] = [

@@ -11,7 +11,7 @@ from typing import Callable
 
 import pygame
 
-from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE, Mode
+from gmi.core.laterality import TRIALS_RANGE, Mode
 from gmi.pose.sources import CAMERA_ENV, camera_spec
 from gmi.ui.gui import GuiScene
 from gmi.ui.keymap import key_label
