@@ -20,6 +20,7 @@ from gmi.core.errors import GmiError
 from gmi.core.intents import InputMethod, Intent, TimedIntent
 from gmi.core.laterality import (FEEDBACK_MS, FIXATION_MS, DrillSettings, Mode, Outcome, OutcomeKind, design_trials,
                                  judge)
+from gmi.core.postures import PART_NOUNS
 from gmi.core.stimuli import Stimulus, StimulusLibrary, load_manifest
 from gmi.store.location import default_stimuli_dir
 from gmi.ui.app import FPS, Scene
@@ -222,7 +223,7 @@ class DrillScene(Scene):
         t = self.theme
         out = self.state.last_outcome
         stim = self.trials[self.state.index]
-        noun = {"hands": "hand", "feet": "foot"}.get(stim.part, stim.part)
+        noun = PART_NOUNS.get(stim.part, stim.part)
         if out and out.kind is OutcomeKind.ANSWER and out.response == stim.side:
             text, colour = f"Yes — {stim.side}", t.good
         elif out and out.kind is OutcomeKind.ANSWER:
@@ -240,7 +241,7 @@ class DrillScene(Scene):
         surface.fill(t.bg)
         w, h = surface.get_size()
         s = self.settings
-        noun = {"hands": "hand", "feet": "foot"}.get(s.part, s.part)
+        noun = PART_NOUNS.get(s.part, s.part)
         p = self.ctx.prefs
         how = {"keys": f"Press {key_label(p.left_key)} for left and {key_label(p.right_key)} for right.",
                "mouse": "Click or touch LEFT or RIGHT at the bottom of the screen.",
