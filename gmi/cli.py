@@ -27,6 +27,9 @@ COMMAND_MODULES = (
     "gmi.commands.programme",
     "gmi.commands.analyze",
     "gmi.commands.camera",
+    "gmi.commands.profiles",
+    "gmi.commands.demo",
+    "gmi.commands.export",
     "gmi.commands.forget",
 )
 

@@ -87,3 +87,13 @@ def test_atomic_write_replaces_whole_file(tmp_path):
     atomic_write_bytes(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+@pytest.mark.parametrize("stored", ['{"prefs": {"text_scale": 2', "[1, 2]", "null"])
+def test_unreadable_profile_settings_fall_back_to_defaults_with_a_notice(tmp_path, stored):
+    db = Database.open(tmp_path)
+    anna = db.profile("anna")
+    db.conn.execute("UPDATE profiles SET settings_json = ? WHERE id = ?", (stored, anna.id))
+    assert db.profile("anna").settings == {}
+    assert [p.settings for p in db.profiles()] == [{}]
+    assert len([n for n in db.notices if "anna" in n]) == 1      # said once, however often it is read

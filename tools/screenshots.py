@@ -2,7 +2,7 @@
 
 Runs the real scenes in a real window (use Xvfb: `xvfb-run -s "-screen 0 1280x800x24" python tools/screenshots.py OUT`)
 with a throw-away data directory, plays a short drill with a simulated patient, and saves each screen as PNG.
-Options: --scale 1.0–2.0 (text size), --high-contrast, --only NAME[,NAME].
+Options: --scale 1.0–2.0 (text size), --high-contrast, --part PART, --size WxH.
 """
 
 from __future__ import annotations

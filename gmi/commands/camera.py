@@ -1,6 +1,7 @@
-"""`gmi camera setup`: build the pose model into the data directory, once, with progress shown.
+"""`gmi camera setup|check|use`: build the pose model (once), check the camera and where to stand, choose
+the profile's camera.
 
-This is the only place gmi touches the network, and only because the user asked: pip fetches the
+`setup` is the only place gmi touches the network, and only because the user asked: pip fetches the
 mediapipe 0.10.21 wheel (about 36 MB) from the package index, unless --wheel gives one already on disk.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gmi.commands.args import add_common, bounded, data_dir_of, profile_of
+from gmi.commands.args import add_common, bounded, camera_of, data_dir_of, profile_of
 from gmi.core.errors import GmiError
 
 
@@ -37,13 +38,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--side", choices=SIDES, default=None)
     check.add_argument("--target", type=bounded(float, 0, 180, "°"), metavar="DEG")
     source = check.add_mutually_exclusive_group()
-    source.add_argument("--camera", type=bounded(int, 0, 99), default=0, metavar="N",
-                        help="camera number (default 0, the first camera)")
+    source.add_argument("--camera", type=bounded(int, 0, 99), default=None, metavar="N",
+                        help="camera number (default: the profile's camera, see `gmi camera use`; else 0)")
     source.add_argument("--video", metavar="PATH", help="play a video file instead of using a camera")
     check.add_argument("--pose-model", metavar="PATH", help="use this pose_landmarker .task file")
     check.add_argument("--fullscreen", action="store_true")
     add_common(check)
     check.set_defaults(func=run_check)
+
+    use = actions.add_parser(
+        "use", help="choose the camera for this profile (a number, or a video file played as if live)",
+        description="Remember which camera this profile uses for exposure sessions, the mirror and the camera "
+                    "check: a camera number (0 is the first) or a video file played as if it were the camera. "
+                    "Without SOURCE, show the current one. $GMI_CAMERA, when set, overrides the choice.")
+    use.add_argument("source", nargs="?", metavar="SOURCE", help="a camera number 0–99, or a video file")
+    add_common(use)
+    use.set_defaults(func=run_use)
     add_common(parser)
 
 
@@ -77,7 +87,7 @@ def run_check(args: argparse.Namespace) -> int:
     from gmi.pose.deps import quiet_native_stderr, require_mediapipe
     from gmi.pose.model import resolve_model
     from gmi.pose.pipeline import PosePipeline
-    from gmi.pose.sources import CameraSource, VideoFileSource
+    from gmi.pose.sources import CameraSource, VideoFileSource, open_source
 
     movement = get_movement(args.movement, field="--movement")
     side = resolve_side(movement, args.side, field="--side")
@@ -95,7 +105,12 @@ def run_check(args: argparse.Namespace) -> int:
     opened: list = []
 
     def check_scene() -> CameraCheckScene:
-        source = VideoFileSource(args.video, realtime=True) if args.video else CameraSource(args.camera)
+        if args.video:
+            source = VideoFileSource(args.video, realtime=True)
+        elif args.camera is not None:
+            source = CameraSource(args.camera)
+        else:
+            source = open_source(camera_of(args, None), realtime=True)
         opened.append(source)
         pipeline = PosePipeline(source, model, movement, side, target, gauge_on_frame=False,
                                 mirror_preview=source.live)
@@ -107,7 +122,7 @@ def run_check(args: argparse.Namespace) -> int:
         consent = True if args.video else camera_consent(ctx)
         if consent is False:
             raise GmiError("E-CAMERA-OFF", f"The camera is off for {ctx.profile.name} (chosen earlier).",
-                           fix="turn it on in gmi's Settings (Camera: allowed), or check a recording with --video")
+                           fix="turn it on in gmi's Settings (Camera use: allowed), or check a recording with --video")
         first = check_scene() if consent else None   # agreed already: camera problems print here (exit 2)
         with quiet_native_stderr():
             screen = open_window(args.fullscreen)
@@ -118,4 +133,40 @@ def run_check(args: argparse.Namespace) -> int:
         for source in opened:
             source.close()
         pygame.quit()
+        db.close()
+
+
+def run_use(args: argparse.Namespace) -> int:
+    """Save the camera in the profile's preferences (what Settings → Camera changes)."""
+    import os
+
+    from gmi.core.errors import GmiError, Problem
+    from gmi.pose.sources import CAMERA_ENV, VideoFileSource
+    from gmi.store.db import Database
+    from gmi.ui.app import AppContext
+
+    db = Database.open(data_dir_of(args))
+    try:
+        ctx = AppContext.load(db, profile_of(args), data_dir_of(args))
+        spec = (args.source or "").strip()
+        if spec:
+            if spec.isdigit():
+                if int(spec) > 99:
+                    raise GmiError("E-CAMERA-NUMBER", f"There is no camera number {spec}.", problems=[
+                        Problem("out of range", field="SOURCE", found=spec, allowed="0–99, or a video file",
+                                fix="use 0 for the first camera, 1 for the second, ...")])
+            else:
+                path = Path(spec).expanduser().resolve()
+                VideoFileSource(path).close()   # missing or unreadable: told now, not in a session
+                spec = str(path)
+            ctx.prefs.camera = spec
+            ctx.save()
+        chosen = ctx.prefs.camera
+        what = f"camera {chosen}" if chosen.isdigit() else f"the video {chosen}"
+        print(f"{ctx.profile.name} uses {what}" + ("." if spec else " (change it with `gmi camera use SOURCE`)."))
+        override = os.environ.get(CAMERA_ENV)
+        if override:
+            print(f"${CAMERA_ENV} is set, so {override} is used instead while it stays set.")
+        return 0
+    finally:
         db.close()

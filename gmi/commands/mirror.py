@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gmi.commands.args import add_common, bounded
+from gmi.commands.args import add_common, bounded, camera_of
 from gmi.core.errors import GmiError, Problem
-from gmi.core.mirror import KEEP_SIDES, LINE_MAX, LINE_MIN, FrameMirror
-from gmi.pose.feed import import_cv2, read_frame
+from gmi.core.mirror import KEEP_SIDES, LINE_MAX, LINE_MIN, WITHOUT_CAMERA, FrameMirror
 
 SNAPSHOT_TYPES = (".png", ".jpg", ".jpeg")
 
@@ -21,8 +20,9 @@ SNAPSHOT_TYPES = (".png", ".jpg", ".jpeg")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("mirror", help="mirror therapy: webcam mirror, mirror-box guide, or one mirrored snapshot",
                        description=__doc__.split("\n\n")[1] if __doc__ else None)
-    p.add_argument("--source", metavar="CAMERA_INDEX|VIDEO", default="0",
-                   help="a camera number (0 is the first camera) or a video file (default: 0)")
+    p.add_argument("--source", metavar="CAMERA_INDEX|VIDEO", default=None,
+                   help="a camera number (0 is the first camera) or a video file (default: $GMI_CAMERA, else "
+                        "the camera chosen in Settings, else 0)")
     p.add_argument("--keep", choices=KEEP_SIDES, default=None,
                    help="which half of the picture is real; the other half shows its reflection "
                         "(default: the side that does not hurt, else left)")
@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         if args.box:
             raise GmiError("E-MIRROR-ARGS", "--box and --snapshot cannot be used together.",
                            fix="a mirror box needs no camera: leave out --snapshot, or leave out --box")
-        out = save_snapshot(args.source, args.keep or "left", args.line, Path(args.snapshot), frame_index=args.frame)
+        out = save_snapshot(camera_of(args, args.source), args.keep or "left", args.line, Path(args.snapshot),
+                            frame_index=args.frame)
         print(f"Saved a mirrored frame to {out}")
         return 0
     return run_live(args)
@@ -102,10 +103,13 @@ def save_snapshot(source: str, keep: str, line: str, out: Path, *, frame_index: 
         raise GmiError("E-SNAPSHOT-TYPE", f"A snapshot is saved as PNG or JPEG, not {out.suffix or 'no extension'}.",
                        fix=f"end the file name with {' or '.join(SNAPSHOT_TYPES)}, e.g. mirror.png")
     parse_line(line)            # a bad --line fails before the camera is touched
-    frame = read_frame(source, frame_index)
+    from gmi.pose.deps import require_cv2
+    from gmi.pose.sources import read_one_frame
+
+    frame = read_one_frame(source, frame_index, instead=WITHOUT_CAMERA)
     fraction = parse_line(line, frame.shape[1])
     mirrored = FrameMirror(keep, fraction).view(frame)  # type: ignore[arg-type]   # as the live mirror shows it
-    cv2 = import_cv2()
+    cv2 = require_cv2()
     ok, encoded = cv2.imencode(out.suffix.lower(), mirrored)
     if not ok:
         raise GmiError("E-SNAPSHOT-WRITE", f"The snapshot could not be encoded as {out.suffix}.", fix="use .png")

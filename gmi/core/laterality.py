@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Any, Iterable, Sequence
 
-from gmi.core.errors import GmiError, Problem, ProblemList, check_range
+from gmi.core.errors import GmiError, ProblemList, check_range
 from gmi.core.intents import InputMethod, Intent, TimedIntent
 from gmi.core.norms import (DEFAULT_LR_ACCURACY_THRESHOLD_PTS, DEFAULT_LR_RT_THRESHOLD_MS, LR_THRESHOLD_LABEL,
                             Norm)
@@ -75,20 +75,34 @@ class DrillSettings:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "DrillSettings":
-        """Rebuild saved settings; unknown keys (from other versions) are ignored, bad values fall back."""
+    def from_dict(cls, d: Any) -> "DrillSettings":
+        """Rebuild saved settings; unknown keys (from other versions) are ignored, and a value that cannot be
+        used falls back to its default while the others are kept (each field is checked on its own)."""
         base = cls()
+        if not isinstance(d, dict):
+            return base
         kw: dict[str, Any] = {}
         for name in base.__dataclass_fields__:
-            if name in d:
-                kw[name] = d[name]
-        try:
-            kw["mode"] = Mode(kw.get("mode", base.mode))
-            kw["views"] = tuple(kw.get("views", ()))
-            kw["rotations"] = tuple(int(r) for r in kw.get("rotations", ()))
-            return cls(**kw).validate()
-        except (GmiError, ValueError, TypeError):
-            return replace(base, part=d.get("part", base.part) if d.get("part") in PARTS else base.part)
+            if name not in d:
+                continue
+            try:
+                value = _saved_value(name, d[name])
+                replace(base, **{name: value}).validate()
+            except (GmiError, ValueError, TypeError):
+                continue
+            kw[name] = value
+        return replace(base, **kw)
+
+
+def _saved_value(name: str, value: Any) -> Any:
+    """A saved (JSON) value as the settings field holds it; ValueError/TypeError if it cannot be one."""
+    if name == "mode":
+        return Mode(value)
+    if name in ("views", "rotations"):
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"{name} must be a list")
+        return tuple(int(v) for v in value) if name == "rotations" else tuple(str(v) for v in value)
+    return value
 
 
 # -- trial design -------------------------------------------------------------------------------------

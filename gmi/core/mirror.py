@@ -18,6 +18,7 @@ import numpy as np
 Keep = Literal["left", "right"]
 KEEP_SIDES: tuple[str, ...] = ("left", "right")
 LINE_MIN, LINE_MAX = 0.05, 0.95  # fraction of the width a user may choose; nearer the edge mirrors almost nothing
+WITHOUT_CAMERA = "a mirror box needs no camera: gmi mirror --box, or Mirror therapy → With a mirror box"
 
 
 def line_column(width: int, line: float) -> int:

@@ -73,6 +73,10 @@ class Movement:
         (A target below count_deg lowers the count threshold for that session: see gmi.core.reps.)"""
         return self.reps.start_deg + MIN_TARGET_ABOVE_START_DEG, self.gauge[1]
 
+    def target_band(self, target_deg: float) -> tuple[float, float]:
+        """The green band of the angle dial: at or above the target, up to the gauge's end."""
+        return target_deg, self.gauge[1]
+
     @property
     def occludable_indices(self) -> frozenset[int]:
         return frozenset(LANDMARK_INDEX[name.format(side=s)] for name in self.occludable for s in ("left", "right"))
@@ -235,8 +239,14 @@ def resolve_target(movement: Movement, target_deg: float | None, *, field: str =
     if not low <= target_deg <= high:
         problems = ProblemList()
         problems.add(f"is outside the range {movement.title.lower()} can be scored on", field=field,
-                     found=f"{target_deg:g}°", allowed=f"{low:g}–{high:g}°",
-                     fix=f"choose a target from {low:g} to {high:g} degrees (below {low:g}° a repetition "
-                         "cannot be told apart from resting)")
+                     found=f"{target_deg:g}°", allowed=f"{low:g}–{high:g}°", fix=target_range_fix(movement))
         problems.raise_if_any("E-TARGET", f"Target {target_deg:g}° does not suit {movement.title.lower()}.")
     return float(target_deg)
+
+
+def target_range_fix(movement: Movement) -> str:
+    """Why a target must lie in ``movement.target_range``, as the fix of an out-of-range target."""
+    low, high = movement.target_range
+    return (f"choose a target from {low:g} to {high:g} degrees: a repetition of {movement.title.lower()} starts "
+            f"at {movement.reps.start_deg:g}°, so below {low:g}° it cannot be told apart from resting, and "
+            f"{high:g}° is the end of the range the camera measures")

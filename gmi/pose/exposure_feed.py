@@ -5,13 +5,12 @@ for a live camera), the angle, guidance, and the repetitions finished since it l
 once, and only those made while it was watching. ``lost`` turns True when the camera stops (or a recording ends); the session then carries on by
 tapping and nothing measured is lost.
 
-The camera is ``$GMI_CAMERA`` (a camera number, or a video file to play as if it were the camera;
-default 0, the first camera).
+The camera is the one the scene passes (the profile's camera setting, or ``$GMI_CAMERA``, which
+overrides it: see gmi.pose.sources.camera_spec).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -21,9 +20,6 @@ from gmi.core.exposure import PoseFeed, PoseSnapshot, RepResult
 if TYPE_CHECKING:
     from gmi.core.plans import Item, Level
     from gmi.pose.pipeline import PosePipeline
-
-CAMERA_ENV = "GMI_CAMERA"
-
 
 class ExposurePoseFeed:
     """Counts only what happens while the session is watching: the frames start flowing at the first
@@ -51,7 +47,8 @@ class ExposurePoseFeed:
             angle_deg=snap.angle_deg,
             reps=tuple(RepResult(peak_deg=r.peak_deg, target_reached=r.target_reached, hold_s=r.hold_s,
                                  duration_s=r.duration_s) for r in new),
-            guidance=snap.guidance or None, frame=snap.preview, lost=snap.ended)
+            guidance=snap.guidance or None, frame=snap.preview, lost=snap.ended,
+            hold_s=snap.hold_s if snap.in_hold else None)
 
     def close(self) -> None:
         self.pipeline.stop()
@@ -66,7 +63,7 @@ def open_pose_feed(item: "Item", level: "Level", data_dir: Path, source: str | N
     from gmi.pose.deps import require_mediapipe
     from gmi.pose.model import resolve_model
     from gmi.pose.pipeline import PosePipeline
-    from gmi.pose.sources import open_source
+    from gmi.pose.sources import camera_spec, open_source
 
     if item.movement is None:
         raise GmiError("E-NOT-MEASURED", f"{item.name!r} is an activity, not a measured movement.")
@@ -75,8 +72,7 @@ def open_pose_feed(item: "Item", level: "Level", data_dir: Path, source: str | N
     target = resolve_target(movement, level.target_deg, field="target_deg")
     require_mediapipe(load=False)  # the model check next is instant; loading mediapipe waits for the camera
     model = resolve_model(data_dir, pose_model)
-    spec = source or os.environ.get(CAMERA_ENV) or "0"
-    frames = open_source(spec, realtime=True)
+    frames = open_source(source or camera_spec(), realtime=True)
     pipeline = PosePipeline(frames, model, movement, side, target, gauge_on_frame=False,
                             mirror_preview=frames.live)
     return ExposurePoseFeed(pipeline.prepare())

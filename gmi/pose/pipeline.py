@@ -204,7 +204,7 @@ class PosePipeline:
             frame_index=frame.index, t_s=frame.t_s, preview=preview, preview_scale=self.preview_scale,
             image_size=self.source.size, landmarks_px=points, visibility=visibility, measured=measured,
             angle_deg=update.angle_deg, target_deg=self.tracker.target_deg,
-            target_band=(self.tracker.target_deg, self.movement.gauge[1]), gauge=self.movement.gauge,
+            target_band=self.movement.target_band(self.tracker.target_deg), gauge=self.movement.gauge,
             rep_count=detector.count, in_hold=detector.in_hold, hold_s=detector.hold_s,
             reps=tuple(detector.results), guidance=update.shown_guidance.message, ended=False, error=None,
             fps=(len(self._times) - 1) / max(1e-6, self._times[-1] - self._times[0]),
@@ -225,6 +225,6 @@ class PosePipeline:
         target = self.tracker.target_deg
         return PoseSnapshot(frame_index=-1, t_s=0.0, preview=None, preview_scale=self.preview_scale,
                             image_size=self.source.size, landmarks_px=None, visibility=None, measured=(),
-                            angle_deg=None, target_deg=target, target_band=(target, self.movement.gauge[1]),
+                            angle_deg=None, target_deg=target, target_band=self.movement.target_band(target),
                             gauge=self.movement.gauge, rep_count=0, in_hold=False, hold_s=0.0, reps=(),
                             guidance="", ended=False, error=None, fps=0.0, frames=0)

@@ -3,6 +3,9 @@
 Opening problems (no camera, camera busy, missing or unreadable video) raise GmiError with a way on.
 Once frames flow, the end of a video or a camera that stops is not an exception: ``read()`` returns
 None and ``end`` says what happened, so a session can save what it has and offer camera-free mode.
+
+Which camera: ``$GMI_CAMERA`` if set (an override, for testing with a recording), else the profile's
+camera setting, else camera 0 (see :func:`camera_spec`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,20 @@ from gmi.core.errors import GmiError
 from gmi.pose.deps import quiet_native_stderr, require_cv2
 
 CAMERA_FREE = "camera-free mode (a tap per repetition) works without a camera"
+CAMERA_ENV = "GMI_CAMERA"
+CAMERA_WARMUP_FRAMES = 10   # the first pictures of many webcams are dark while their exposure settles
+
+
+def camera_spec(preferred: str | None = None) -> str:
+    """The camera to open: ``$GMI_CAMERA`` (overrides), else ``preferred`` (the profile's setting), else "0"."""
+    return (os.environ.get(CAMERA_ENV) or "").strip() or (preferred or "").strip() or "0"
+
+
+def describe_spec(spec: str) -> str:
+    """A camera setting in words: 'camera 0 (the first)', 'video clip.mp4'."""
+    if spec.isdigit():
+        return f"camera {spec}" + (" (the first)" if spec == "0" else "")
+    return f"video {Path(spec).name}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,14 @@ class VideoFileSource(FrameSource):
             if delay > 0:
                 time.sleep(delay)
 
+    def seek(self, index: int) -> None:
+        """Go to frame ``index``: the next ``read()`` returns it (None, with ``end`` set, past the last)."""
+        if self._capture is None:
+            return
+        self._pending = None
+        self._capture.set(require_cv2().CAP_PROP_POS_FRAMES, index)
+        self._index = index
+
     def _end_of_file(self) -> None:
         read = self._index
         # Containers round their frame count; only a clear shortfall means the rest is unreadable.
@@ -155,7 +180,8 @@ class CameraSource(FrameSource):
     OPEN_WAIT_S = 3.0   # a camera may take a moment to deliver its first picture
     LOST_AFTER_S = 1.0  # no picture for this long mid-session: the camera is gone
 
-    def __init__(self, index: int = 0, *, width: int = 640, height: int = 480, fps: float = 30.0) -> None:
+    def __init__(self, index: int = 0, *, width: int = 640, height: int = 480, fps: float = 30.0,
+                 instead: str = CAMERA_FREE) -> None:
         super().__init__()
         cv2 = require_cv2()
         self.index = index
@@ -166,7 +192,7 @@ class CameraSource(FrameSource):
         if not opened:
             capture.release()
             raise GmiError("E-NO-CAMERA", f"No camera was found at number {index}.",
-                           fix=f"connect a webcam (or try another number, e.g. --camera 1); {CAMERA_FREE}")
+                           fix=f"connect a webcam, or try another camera number (0 is the first); {instead}")
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
         capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
         capture.set(cv2.CAP_PROP_FPS, fps)
@@ -180,7 +206,7 @@ class CameraSource(FrameSource):
             capture.release()
             raise GmiError("E-CAMERA-BUSY", f"Camera {index} is there but sends no pictures; another program "
                            "may be using it.", fix=f"close other programs that use the camera (video calls, "
-                           f"browsers) and try again; {CAMERA_FREE}")
+                           f"browsers) and try again; {instead}")
         got = capture.get(cv2.CAP_PROP_FPS)
         self._opened(capture, first, got if got and math.isfinite(got) and got > 0 else fps)
         self._t0 = time.perf_counter()
@@ -201,8 +227,34 @@ class CameraSource(FrameSource):
         return time.perf_counter() - self._t0
 
 
-def open_source(spec: str | int, *, realtime: bool = False) -> FrameSource:
-    """A camera number ("0", 1) or a video file path."""
-    if isinstance(spec, int) or (isinstance(spec, str) and spec.isdigit()):
-        return CameraSource(int(spec))
-    return VideoFileSource(spec, realtime=realtime)
+def open_source(spec: str | int, *, realtime: bool = False, instead: str = CAMERA_FREE) -> FrameSource:
+    """A camera number ("0", 1) or a video file path. ``instead`` ends the fix of a camera that cannot be
+    used: what works without one, where the source is opened."""
+    if isinstance(spec, int) or (isinstance(spec, str) and spec.strip().isdigit()):
+        return CameraSource(int(spec), instead=instead)
+    return VideoFileSource(Path(spec).expanduser(), realtime=realtime)
+
+
+def read_one_frame(spec: str, frame_index: int = 0, *, instead: str = CAMERA_FREE) -> np.ndarray:
+    """One BGR picture: a camera's after it has settled, or frame ``frame_index`` of a video."""
+    with open_source(spec, instead=instead) as source:
+        if source.live:
+            frame = None
+            for _ in range(CAMERA_WARMUP_FRAMES):
+                frame = source.read() or frame
+        else:
+            assert isinstance(source, VideoFileSource)
+            count = source.frame_count
+            if count is not None and frame_index >= count:
+                raise GmiError("E-VIDEO-FRAME", f"{spec} has {count} frames; frame {frame_index} does not exist.",
+                               fix=f"use a frame number from 0 to {count - 1}")
+            if frame_index:
+                source.seek(frame_index)
+            frame = source.read()
+        if frame is None and source.live:
+            raise GmiError("E-CAMERA-BUSY", f"{source.description.capitalize()} stopped before giving a picture.",
+                           fix=f"close other programs that use the camera and try again; {instead}")
+        if frame is None:
+            raise GmiError("E-VIDEO-FRAME", f"{spec} has no frame {frame_index}.",
+                           fix="use a smaller frame number (0 is the first)")
+        return frame.bgr

@@ -11,10 +11,11 @@ import os
 import sqlite3
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from gmi.core.errors import GmiError
 from gmi.store.location import DB_FILENAME, prepare_data_dir
@@ -176,11 +177,56 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX programme_events_by_profile ON programme_events(profile_id, part, at);
     """),
+    ("0400_history_stats", """
+        -- History and exports at scale (years of daily use). Counts per session and side come from the first
+        -- index alone; medians of correct answers walk the second (partial) index in order, without a sort.
+        CREATE INDEX laterality_trials_by_session_side ON laterality_trials(session_id, side, correct, response);
+        CREATE INDEX laterality_trials_correct_rt ON laterality_trials(session_id, side, rt_ms)
+            WHERE correct = 1 AND rt_ms IS NOT NULL;
+        CREATE INDEX sessions_by_profile_time ON sessions(profile_id, started_at);
+        CREATE INDEX exposure_reps_by_session_peak ON exposure_reps(session_id, peak_deg, target_reached);
+        -- Per-session, per-side laterality figures, computed once (gmi/store/history.py) and forgotten by the
+        -- triggers below whenever a trial of that session is written, changed or removed.
+        CREATE TABLE laterality_session_stats (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            side TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            misses INTEGER NOT NULL,
+            median_rt_ms REAL,
+            PRIMARY KEY (session_id, side)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER laterality_stats_stale_on_insert AFTER INSERT ON laterality_trials BEGIN
+            DELETE FROM laterality_session_stats WHERE session_id = NEW.session_id;
+        END;
+        CREATE TRIGGER laterality_stats_stale_on_update AFTER UPDATE ON laterality_trials BEGIN
+            DELETE FROM laterality_session_stats WHERE session_id IN (OLD.session_id, NEW.session_id);
+        END;
+        CREATE TRIGGER laterality_stats_stale_on_delete AFTER DELETE ON laterality_trials BEGIN
+            DELETE FROM laterality_session_stats WHERE session_id = OLD.session_id;
+        END;
+    """),
 ]
+
+# Where row time stamps come from: the wall clock, or a simulated clock while `gmi demo` writes a history.
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("gmi_store_clock", default=None)
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    clock = _clock.get()
+    moment = clock() if clock is not None else datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+@contextmanager
+def store_clock(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Stamp every row written inside the block with ``clock()`` (an aware datetime) instead of now:
+    simulated history then carries the dates it pretends to have, through the ordinary store functions."""
+    token = _clock.set(clock)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 @dataclass(frozen=True)
@@ -300,10 +346,24 @@ class Database:
                                fix="check the spelling; `gmi profiles` lists the profiles on this computer.")
             self.conn.execute("INSERT INTO profiles (name, created_at) VALUES (?, ?)", (name, utc_now()))
             row = self.conn.execute("SELECT * FROM profiles WHERE name = ?", (name,)).fetchone()
-        return _profile(row)
+        return self._profile(row)
 
     def profiles(self) -> list[Profile]:
-        return [_profile(r) for r in self.conn.execute("SELECT * FROM profiles ORDER BY name")]
+        return [self._profile(r) for r in self.conn.execute("SELECT * FROM profiles ORDER BY name")]
+
+    def _profile(self, row: sqlite3.Row) -> Profile:
+        """A profile row; settings that cannot be read give the standard settings (and a notice), never a crash."""
+        try:
+            settings = json.loads(row["settings_json"] or "{}")
+        except ValueError:
+            settings = None
+        if not isinstance(settings, dict):
+            settings = {}
+            notice = (f"The saved settings of {row['name']} could not be read; gmi uses its standard settings "
+                      "until you change them.")
+            if notice not in self.notices:
+                self.notices.append(notice)
+        return Profile(row["id"], row["name"], row["created_at"], settings)
 
     def save_profile_settings(self, profile_id: int, settings: dict[str, Any]) -> None:
         self.conn.execute("UPDATE profiles SET settings_json = ? WHERE id = ?",
@@ -363,9 +423,15 @@ class Database:
                                  (session_id,)).fetchall()
 
 
-def _profile(row: sqlite3.Row) -> Profile:
-    return Profile(row["id"], row["name"], row["created_at"], json.loads(row["settings_json"] or "{}"))
-
-
 def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """Statements of a migration; a trigger's body (BEGIN ... END) stays whole."""
+    statements, buffer = [], ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip(" \n;"):
+        statements.append(buffer.strip())
+    return statements

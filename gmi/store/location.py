@@ -51,16 +51,18 @@ def prepare_data_dir(path: Path) -> Path:
     return path
 
 
-def atomic_write_bytes(target: Path, data: bytes, mode: int = 0o600) -> None:
+def atomic_write_bytes(target: Path, data: bytes, mode: int = 0o600, *, fsync: bool = True) -> None:
     """Write a whole file or nothing: a temporary file in the same folder, fsync, then os.replace. The file is
-    the owner's alone (``mode``), and so is a folder made for it."""
+    the owner's alone (``mode``), and so is a folder made for it. ``fsync=False`` skips the per-file flush for
+    bulk writes that are flushed once at the end (exports)."""
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:

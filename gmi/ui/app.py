@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pygame
 
-from gmi import __version__
 from gmi.core.errors import GmiError
 from gmi.core.intents import InputMethod, Intent, TimedIntent
 from gmi.core.laterality import DrillSettings
@@ -41,21 +39,33 @@ class Prefs:
     right_key: str = DEFAULT_RIGHT_KEY
     dwell_s: float = 1.0
     sound: bool = True
+    camera: str = "0"                  # a camera number or a video file; $GMI_CAMERA overrides it
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Prefs":
-        base = cls()
-        kw = {k: d[k] for k in base.__dataclass_fields__ if k in d}
-        try:
-            p = cls(**kw)
-            p.text_scale = min(2.0, max(1.0, float(p.text_scale)))
-            p.dwell_s = min(3.0, max(0.3, float(p.dwell_s)))
-            if p.input_method not in ("keys", "mouse", "dwell"):
-                p.input_method = "keys"
-            KeyMap(p.left_key, p.right_key)
+    def from_dict(cls, d: Any) -> "Prefs":
+        """Saved preferences. A value that cannot be used falls back to its default and the others are kept:
+        an unknown key name must not also undo a large text size. The two answer keys go together."""
+        p = cls()
+        if not isinstance(d, dict):
             return p
-        except (TypeError, ValueError, GmiError):
-            return base
+        groups = [(name,) for name in p.__dataclass_fields__ if name not in ("left_key", "right_key")]
+        for names in groups + [("left_key", "right_key")]:
+            given = {k: d[k] for k in names if k in d}
+            if given:
+                try:
+                    p = replace(p, **given)._usable()
+                except (TypeError, ValueError, GmiError):
+                    pass
+        return p
+
+    def _usable(self) -> "Prefs":
+        """These preferences with numbers clamped to their ranges; an error if one cannot be used."""
+        p = replace(self, text_scale=min(2.0, max(1.0, float(self.text_scale))),
+                    dwell_s=min(3.0, max(0.3, float(self.dwell_s))), camera=str(self.camera).strip() or "0")
+        if p.input_method not in ("keys", "mouse", "dwell"):
+            raise ValueError(f"unknown input method {p.input_method!r}")
+        KeyMap(p.left_key, p.right_key)
+        return p
 
 
 @dataclass
@@ -190,15 +200,19 @@ class App:
             scene = self.top
             if scene is None:
                 break
-            scene.handle_raw(event)
-            if self.top is not scene:
-                continue
-            intent = keymap.translate(event, t_ns, scene.pointer_targets())
-            if intent is not None:
-                if intent.intent is Intent.QUIT:
-                    self.quit()
-                    return
-                scene.handle(intent)
+            try:
+                scene.handle_raw(event)
+                if self.top is not scene:
+                    continue
+                intent = keymap.translate(event, t_ns, scene.pointer_targets())
+                if intent is not None:
+                    if intent.intent is Intent.QUIT:
+                        self.quit()
+                        return
+                    scene.handle(intent)
+            except GmiError as exc:
+                self._leave_with_problem(scene, exc)
+                return
         scene = self.top
         if scene is None:
             self.running = False
@@ -206,14 +220,18 @@ class App:
         try:
             scene.update(dt_s)
         except GmiError as exc:
-            if self.top is scene:
-                self.pop()
-            self.show_problem(exc)
+            self._leave_with_problem(scene, exc)
             return
         if self.top is scene and self.running:
             scene.draw(self.screen)
             pygame.display.flip()
             self.frames += 1
+
+    def _leave_with_problem(self, scene: Scene, exc: GmiError) -> None:
+        """A scene met a problem the user can fix while working: leave it and show the fix."""
+        if self.top is scene:
+            self.pop()
+        self.show_problem(exc)
 
     def run(self) -> int:
         while self.running and self.scenes:
@@ -243,22 +261,7 @@ def open_window(fullscreen: bool = False, size: tuple[int, int] = WINDOW_SIZE) -
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from gmi.commands.args import data_dir_of, profile_of
+    from gmi.ui.launch import run_scene
     from gmi.ui.scenes.home import HomeScene
 
-    data_dir = data_dir_of(args)
-    db = Database.open(data_dir)  # a GmiError here is printed by main() before any window opens
-    ctx = AppContext.load(db, profile_of(args), data_dir)
-    screen = open_window(getattr(args, "fullscreen", False))
-    app = App(screen, ctx)
-    app.push(HomeScene())
-    if os.environ.get("GMI_BENCH_FIRST_FRAME"):
-        app.step(0.0)
-        print(f"first_frame {time.perf_counter():.6f}", flush=True)
-        print("modules " + " ".join(m for m in ("cv2", "mediapipe", "matplotlib") if m in sys.modules), flush=True)
-        return 0
-    try:
-        return app.run()
-    finally:
-        pygame.quit()
-        db.close()
+    return run_scene(args, lambda ctx: HomeScene(), first_frame_only=bool(os.environ.get("GMI_BENCH_FIRST_FRAME")))

@@ -1,16 +1,19 @@
-"""The camera panel of an exposure session: the live picture with the skeleton, a large angle gauge with
-the target band, the repetition count, the hold timer and plain guidance.
+"""The camera panel, for the camera check and for exposure sessions: the live picture with the skeleton, a
+large angle gauge with the target band, figures (repetitions, hold, ...) and plain guidance.
 
-It draws whatever a pose feed's ``latest()`` returns (gmi.pose.pipeline.PoseSnapshot) and never waits
-for the camera: the pipeline runs in its own thread, this only blits its newest picture. The skeleton is
-drawn onto the picture by the pipeline; the gauge and all text are drawn here, in the theme's type, so
-they follow the user's text size and high-contrast setting.
+It draws a :class:`CameraReading` and never waits for the camera: the pipeline runs in its own thread,
+this only blits its newest picture. The camera check reads the pose pipeline's snapshot
+(``CameraReading.of_pose`` and :func:`pose_figures`); an exposure session builds the reading from its own
+pose feed and shows the session's counts as the figures. The skeleton is drawn onto the picture by the
+pipeline; the gauge and all text are drawn here, in the theme's type, so they follow the user's text size
+and high-contrast setting.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import pygame
 
@@ -24,29 +27,77 @@ class PoseFeed(Protocol):
     def latest(self) -> PoseSnapshot: ...
 
 
-class CameraView:
-    """Draw with ``draw(surface, rect, theme)`` once per window frame."""
+@dataclass(frozen=True)
+class CameraReading:
+    """What the view shows of the camera right now."""
 
-    def __init__(self, feed: PoseFeed, title: str = "") -> None:
+    preview: Any                         # RGB numpy (h, w, 3) uint8, skeleton drawn, or None before the first
+    angle_deg: float | None
+    target_deg: float
+    target_band: tuple[float, float]     # the green part of the dial
+    gauge: tuple[float, float]           # the dial's ends
+    guidance: str = ""                   # '' when the view is fine
+    ended: bool = False
+    error: str | None = None
+
+    @classmethod
+    def of_pose(cls, snap: PoseSnapshot) -> "CameraReading":
+        return cls(preview=snap.preview, angle_deg=snap.angle_deg, target_deg=snap.target_deg,
+                   target_band=snap.target_band, gauge=snap.gauge, guidance=snap.guidance, ended=snap.ended,
+                   error=snap.error)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure beside the dial: a small label, a large value, and an optional note under it."""
+
+    label: str
+    value: str
+    colour: tuple[int, int, int]
+    note: str = ""
+
+
+def pose_figures(snap: PoseSnapshot, theme: Theme) -> list[Figure]:
+    """The pose engine's own count, hold and last repetition (the camera check)."""
+    figures = [Figure("Repetitions", str(snap.rep_count), theme.fg)]
+    if snap.in_hold:
+        figures.append(Figure("Holding", f"{snap.hold_s:.1f} s", theme.good))
+    elif snap.reps:
+        last = snap.reps[-1]
+        figures.append(Figure("Last repetition", f"{last.peak_deg:.0f}°, held {last.hold_s:.1f} s", theme.fg,
+                              "target reached" if last.target_reached else "below target"))
+    return figures
+
+
+class CameraView:
+    """Draw once per window frame: ``draw(surface, rect, theme)`` from the pose feed given, or
+    ``draw_reading(surface, rect, theme, reading, figures)`` with a reading and figures of your own."""
+
+    def __init__(self, feed: PoseFeed | None = None, title: str = "") -> None:
         self.feed = feed
         self.title = title
-        self._frame_index = -2
+        self._preview: Any = None                  # the array the cached picture was made from
         self._picture: pygame.Surface | None = None
         self._scaled: pygame.Surface | None = None
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, theme: Theme) -> PoseSnapshot:
+        assert self.feed is not None, "CameraView.draw needs a feed; use draw_reading otherwise"
         snapshot = self.feed.latest()
+        self.draw_reading(surface, rect, theme, CameraReading.of_pose(snapshot), pose_figures(snapshot, theme))
+        return snapshot
+
+    def draw_reading(self, surface: pygame.Surface, rect: pygame.Rect, theme: Theme, reading: CameraReading,
+                     figures: list[Figure]) -> None:
         side_w = max(theme.px(250), rect.width * 32 // 100)
         gap = theme.px(16)
         video = pygame.Rect(rect.x, rect.y, rect.width - side_w - gap, rect.height)
         side = pygame.Rect(video.right + gap, rect.y, side_w, rect.height)
-        self._draw_picture(surface, video, theme, snapshot)
-        self._draw_side(surface, side, theme, snapshot)
-        return snapshot
+        self._draw_picture(surface, video, theme, reading)
+        self._draw_side(surface, side, theme, reading, figures)
 
     # --- the picture -----------------------------------------------------------------------------
 
-    def _draw_picture(self, surface: pygame.Surface, area: pygame.Rect, theme: Theme, snap: PoseSnapshot) -> None:
+    def _draw_picture(self, surface: pygame.Surface, area: pygame.Rect, theme: Theme, snap: CameraReading) -> None:
         pygame.draw.rect(surface, (0, 0, 0), area, border_radius=14)
         picture = self._fit(snap, area)
         if picture is not None:
@@ -61,13 +112,13 @@ class CameraView:
         elif snap.guidance:
             self._banner(surface, area, theme, snap.guidance, theme.warn)
 
-    def _fit(self, snap: PoseSnapshot, area: pygame.Rect) -> pygame.Surface | None:
+    def _fit(self, snap: CameraReading, area: pygame.Rect) -> pygame.Surface | None:
         if snap.preview is None:
             return None
-        if snap.frame_index != self._frame_index or self._picture is None:
+        if snap.preview is not self._preview or self._picture is None:   # each new frame is a new array
             height, width = snap.preview.shape[:2]
             self._picture = pygame.image.frombuffer(snap.preview.tobytes(), (width, height), "RGB")
-            self._frame_index = snap.frame_index
+            self._preview = snap.preview
             self._scaled = None
         assert self._picture is not None
         width, height = self._picture.get_size()
@@ -91,20 +142,15 @@ class CameraView:
 
     # --- the side panel ----------------------------------------------------------------------------
 
-    def _draw_side(self, surface: pygame.Surface, area: pygame.Rect, theme: Theme, snap: PoseSnapshot) -> None:
-        """Gauge, angle, repetitions and hold, in the user's type size. When the panel is short (large
-        text, small window) the gauge shrinks first, then the title and notes give way; figures stay."""
+    def _draw_side(self, surface: pygame.Surface, area: pygame.Rect, theme: Theme, snap: CameraReading,
+                   shown: list[Figure]) -> None:
+        """Gauge, angle and the figures, in the user's type size. When the panel is short (large text, small
+        window) the gauge shrinks first, then the title and notes give way; figures stay."""
         panel(surface, area, theme)
         pad = theme.px(18)
         inner = area.inflate(-2 * pad, -2 * pad)
         label_font = theme.font(22)
-        figures = [("Repetitions", str(snap.rep_count), theme.fg, "")]
-        if snap.in_hold:
-            figures.append(("Holding", f"{snap.hold_s:.1f} s", theme.good, ""))
-        elif snap.reps:
-            last = snap.reps[-1]
-            figures.append(("Last repetition", f"{last.peak_deg:.0f}°, held {last.hold_s:.1f} s", theme.fg,
-                            "target reached" if last.target_reached else "below target"))
+        figures = [(f.label, f.value, f.colour, f.note) for f in shown]
         value_font = fit_font(theme, max((f[1] for f in figures), key=len), 48, inner.width)
         line, value_line, gap = label_font.get_linesize(), value_font.get_linesize(), theme.px(10)
         title_font = theme.font(26, True)
@@ -144,24 +190,26 @@ class CameraView:
                 y = draw_text(surface, note, label_font, theme.muted, (inner.x, y)).bottom
             y += gap
 
-    def _draw_compact(self, surface: pygame.Surface, theme: Theme, inner: pygame.Rect, snap: PoseSnapshot,
+    def _draw_compact(self, surface: pygame.Surface, theme: Theme, inner: pygame.Rect, snap: CameraReading,
                       angle: str, figures: list) -> None:
-        """No room for the dial (very large text, small window): one line per figure, as large as fits."""
-        lines = [(f"{angle}  (target {snap.target_deg:.0f}°)", theme.fg)]
-        lines += [(f"{label}: {value}", colour) for label, value, colour, _note in figures]
+        """No room for the dial (very large text, small window): the angle on one line, then the figures,
+        wrapped rather than shrunk to one line each, all as large as fits."""
+        head = f"{angle}  (target {snap.target_deg:.0f}°)"
+        texts = [(f"{label}: {value}", colour) for label, value, colour, _note in figures]
         size = 48
-        while size > 12:
-            fonts = [fit_font(theme, text, size, inner.width) for text, _ in lines]
-            if sum(f.get_linesize() for f in fonts) <= inner.height:
+        while True:
+            head_font, font = fit_font(theme, head, size, inner.width), theme.font(size, True)
+            rows = [(line, colour) for text, colour in texts for line in wrap(text, font, inner.width)]
+            gap = font.get_linesize() // 4
+            if head_font.get_linesize() + gap + len(rows) * font.get_linesize() <= inner.height or size <= 12:
                 break
-            size -= 4
-        figure_font = min(fonts[1:], key=lambda f: f.get_height())  # one size for the figures: calmer
-        y = inner.y
-        for i, (text, colour) in enumerate(lines):
-            y = draw_text(surface, text, fonts[0] if i == 0 else figure_font, colour, (inner.x, y)).bottom
+            size -= 2
+        y = draw_text(surface, head, head_font, theme.fg, (inner.x, inner.y)).bottom + gap
+        for line, colour in rows:
+            y = draw_text(surface, line, font, colour, (inner.x, y)).bottom
 
     def _draw_gauge(self, surface: pygame.Surface, theme: Theme, centre: tuple[int, int], radius: int,
-                    snap: PoseSnapshot) -> None:
+                    snap: CameraReading) -> None:
         thick = max(8, radius // 6)
         low, high = snap.gauge
         _ring(surface, theme.muted if theme.name == "high-contrast" else _dim(theme.muted), centre, radius, thick,

@@ -1,5 +1,5 @@
 """Camera consent: the camera stays off until the person agrees, once, on a screen that says what happens to
-the pictures. The answer is remembered per profile (Settings → Camera changes it).
+the pictures. The answer is remembered per profile (Settings → Camera use changes it).
 
 Scenes that would open a camera call :func:`with_camera_consent` with what to do next: it is called at once
 with the remembered answer, or, the first time, after the consent screen has been answered. "Not now" (or Esc)

@@ -6,10 +6,8 @@ keys), a mouse click or touch on large on-screen targets, or dwell (hover a targ
 
 from __future__ import annotations
 
-import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pygame
 
@@ -92,17 +90,24 @@ class DwellTracker:
     """Answers by hovering: the pointer resting on a target for ``dwell_s``. The answer is stamped at the
     moment the pointer entered the target (the decision), not when the dwell completed."""
 
-    def __init__(self, dwell_s: float, clock_ns: Callable[[], int] = time.perf_counter_ns) -> None:
+    def __init__(self, dwell_s: float) -> None:
         self.dwell_ns = int(dwell_s * 1e9)
-        self.clock_ns = clock_ns
         self.inside: Intent | None = None
         self.entered_ns = 0
+        self.blocked: Intent | None = None
 
-    def reset(self) -> None:
+    def reset(self, pos: tuple[int, int] | None = None, targets: dict[Intent, pygame.Rect] | None = None) -> None:
+        """Start afresh (a new picture). A target the pointer rests on now (``pos``) counts only once the
+        pointer has left it: resting there since the last answer is not a new answer."""
         self.inside = None
+        self.blocked = _target_at(pos, targets) if pos is not None and targets else None
 
     def update(self, pos: tuple[int, int], targets: dict[Intent, pygame.Rect], now_ns: int) -> TimedIntent | None:
-        hit = next((i for i, r in targets.items() if r.collidepoint(pos)), None)
+        hit = _target_at(pos, targets)
+        if self.blocked is not None:
+            if hit == self.blocked:
+                return None
+            self.blocked = None
         if hit != self.inside:
             self.inside, self.entered_ns = hit, now_ns
             return None
@@ -115,3 +120,7 @@ class DwellTracker:
         if self.inside is None:
             return None, 0.0
         return self.inside, min(1.0, (now_ns - self.entered_ns) / self.dwell_ns)
+
+
+def _target_at(pos: tuple[int, int], targets: dict[Intent, pygame.Rect]) -> Intent | None:
+    return next((i for i, r in targets.items() if r.collidepoint(pos)), None)

@@ -8,8 +8,14 @@ from typing import Callable
 from gmi.ui.app import App, AppContext, Scene
 
 
-def run_scene(args: argparse.Namespace, make_scene: Callable[[AppContext], Scene], *, part: str | None = None) -> int:
-    """Open the profile's database and a window, show ``make_scene(ctx)``; the window closes when it ends."""
+def run_scene(args: argparse.Namespace, make_scene: Callable[[AppContext], Scene], *, part: str | None = None,
+              first_frame_only: bool = False) -> int:
+    """Open the profile's database and a window, show ``make_scene(ctx)``; the window closes when it ends.
+    ``make_scene`` runs before the window opens, so the problems it raises reach the command line (exit 2).
+    ``first_frame_only`` (start-up benchmark): draw one frame, print the time and the heavy modules, stop."""
+    import sys
+    import time
+
     import pygame
 
     from gmi.commands.args import data_dir_of, profile_of
@@ -29,6 +35,12 @@ def run_scene(args: argparse.Namespace, make_scene: Callable[[AppContext], Scene
         try:
             app = App(screen, ctx)
             app.push(scene)
+            if first_frame_only:
+                app.step(0.0)
+                print(f"first_frame {time.perf_counter():.6f}", flush=True)
+                print("modules " + " ".join(m for m in ("cv2", "mediapipe", "matplotlib") if m in sys.modules),
+                      flush=True)
+                return 0
             return app.run()
         finally:
             pygame.quit()

@@ -79,4 +79,4 @@ def test_missing_unreadable_video_and_bad_snapshot_type(tmp_path, capsys):
 def test_no_camera_at_an_index_is_explained(tmp_path, capsys):
     assert main(["mirror", "--source", "57", "--snapshot", str(tmp_path / "a.png")]) == 2
     err = capsys.readouterr().err
-    assert "E-CAMERA-NONE" in err and "--box" in err
+    assert "E-NO-CAMERA" in err and "--box" in err

@@ -122,3 +122,11 @@ def test_settings_validation_and_test_mode():
     s = DrillSettings(part="feet", trials=20, views=("top",), mode=Mode.TEST)
     assert DrillSettings.from_dict(s.to_dict()) == s
     assert DrillSettings.from_dict({"part": "feet", "trials": 5000}).part == "feet"
+
+
+def test_saved_settings_keep_their_good_values_when_one_is_bad():
+    s = DrillSettings.from_dict({"part": "feet", "time_limit_s": 30, "mode": "test", "trials": 5000,
+                                 "rotations": ["x"], "views": "dorsal", "level": 9})
+    assert (s.part, s.time_limit_s, s.mode) == ("feet", 30, Mode.TEST)           # kept
+    assert (s.trials, s.rotations, s.views, s.level) == (40, (), (), 1)          # each back to its default
+    assert DrillSettings.from_dict(None) == DrillSettings() and DrillSettings.from_dict([1]) == DrillSettings()

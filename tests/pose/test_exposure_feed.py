@@ -85,7 +85,8 @@ class FakePipeline:
     def latest(self):
         from types import SimpleNamespace
 
-        return SimpleNamespace(reps=tuple(self.reps), angle_deg=42.0, guidance="", preview=None, ended=self.ended)
+        return SimpleNamespace(reps=tuple(self.reps), angle_deg=42.0, guidance="", preview=None, ended=self.ended,
+                               in_hold=False, hold_s=0.0)
 
 
 def _rep(i, peak=155.0):

@@ -57,7 +57,7 @@ def test_damaged_video_ends_early_and_says_so(tmp_path):
 def test_open_source_picks_camera_or_file(tmp_path, monkeypatch):
     path = write_video(tmp_path / "v.avi")
     assert isinstance(open_source(str(path)), VideoFileSource)
-    monkeypatch.setattr(sources, "CameraSource", lambda index: ("camera", index))
+    monkeypatch.setattr(sources, "CameraSource", lambda index, **kw: ("camera", index))
     assert open_source("2") == ("camera", 2)
 
 

@@ -133,7 +133,9 @@ def test_dwell_answers(app, monkeypatch):
     where = {"pos": (0, 0)}
     monkeypatch.setattr(pygame.mouse, "get_pos", lambda: where["pos"])
 
-    def hover(stim):
+    def hover(stim):   # off the last target (a resting pointer is not an answer), then onto this one
+        where["pos"] = (0, 0)
+        time.sleep(0.01)
         where["pos"] = scene.pointer_targets()[Intent.LEFT if stim.side == "left" else Intent.RIGHT].center
 
     answer_all(app, scene, hover)
@@ -215,3 +217,117 @@ def test_missing_library_shows_a_calm_problem_screen(app, monkeypatch, tmp_path)
     monkeypatch.setenv("GMI_STIMULI_DIR", str(tmp_path / "nowhere"))
     app.push(DrillScene(replace(DrillSettings(), trials=10)))
     assert isinstance(app.top, MessageScene) and "manifest" in app.top.text
+
+
+def test_dwell_pointer_left_resting_on_a_target_is_not_an_answer(app, monkeypatch):
+    """After a dwell answer the pointer still rests on that target: the next picture must not be answered
+    for the patient (with a reaction time of about 0 ms); the pointer has to leave and come back."""
+    from gmi.core.intents import Intent
+
+    app.ctx.prefs.input_method = "dwell"
+    app.ctx.prefs.dwell_s = 0.3
+    scene = start_drill(app, trials=10)
+    where = {"pos": (0, 0)}
+    monkeypatch.setattr(pygame.mouse, "get_pos", lambda: where["pos"])
+    shown = []
+
+    def hover(stim):
+        shown.append(stim)
+        if len(shown) == 1:          # the first picture: the patient moves onto LEFT and rests there
+            where["pos"] = scene.pointer_targets()[Intent.LEFT].center
+
+    answer_all(app, scene, hover, until=lambda sc: len(sc.state.answered) >= 2)
+    first, second = app.ctx.db.laterality_trials(scene.session_id)[:2]
+    assert first["response"] == "left" and first["input_method"] == "dwell"
+    assert second["response"] is None and second["rt_ms"] is None     # never moved: a miss, not a 0 ms answer
+
+
+@pytest.mark.parametrize("how", ["pause-then-close", "close-during-fixation"])
+def test_closing_the_window_outside_a_picture_closes_the_session(app, how):
+    scene = DrillScene(replace(DrillSettings(), trials=10, time_limit_s=2.0), seed=5, fixation_ms=400,
+                       feedback_ms=0, skip_ready=True)
+    app.push(scene)
+    answer_all(app, scene, correct_key, until=lambda sc: len(sc.state.answered) >= 2 and sc.state.phase == "fixation")
+    if how == "pause-then-close":
+        post_key(pygame.K_ESCAPE)
+        app.step(1 / 60)
+        assert scene.state.phase == "paused"
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.step(1 / 60)
+    assert not app.running
+    row = app.ctx.db.conn.execute("SELECT status, ended_at FROM sessions WHERE id=?", (scene.session_id,)).fetchone()
+    assert row["status"] == "stopped" and row["ended_at"]
+    assert len(app.ctx.db.laterality_trials(scene.session_id)) == 2
+
+
+def test_a_picture_that_cannot_be_loaded_at_the_start_shows_a_problem_not_a_crash(app, tiny_library):
+    from gmi.ui.scenes.message import MessageScene
+
+    for png in tiny_library.glob("*.png"):
+        png.write_bytes(b"not an image")
+    scene = DrillScene(replace(DrillSettings(), trials=10))
+    app.push(scene)
+    assert scene.state.phase == "ready"
+    post_key(pygame.K_RETURN)
+    app.step(1 / 60)                          # must not raise
+    assert isinstance(app.top, MessageScene) and "cannot be loaded" in app.top.text
+    status = app.ctx.db.conn.execute("SELECT status FROM sessions WHERE id=?", (scene.session_id,)).fetchone()[0]
+    assert status == "stopped"
+
+
+def test_pictures_are_redrawn_at_the_new_size_after_a_resize(app):
+    scene = start_drill(app)
+    stim = scene.trials[scene.state.index]
+    assert scene._image_for(stim).get_width() == scene._layout()[0].width
+    app._resize(900, 640)
+    assert scene._image_for(stim).get_width() == scene._layout()[0].width
+
+
+def test_a_resize_during_a_picture_reaches_the_app(app):
+    scene = start_drill(app, trials=10)
+
+    def resize_then_answer(stim):
+        if not hasattr(resize_then_answer, "done"):
+            resize_then_answer.done = True
+            pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=1000, h=700, size=(1000, 700)))
+        correct_key(stim)
+
+    answer_all(app, scene, resize_then_answer, until=lambda sc: len(sc.state.answered) >= 3)
+    assert app.screen.get_size() == (1000, 700)
+    assert scene._image_for(scene.trials[scene.state.index]).get_width() == scene._layout()[0].width
+
+
+def test_waiting_for_an_answer_is_not_counted_as_a_dropped_frame(app):
+    """Frames are timed by the real loop (dt = time since the last frame). The frame after a picture's wait
+    spans the whole reaction time; it is not a frame the display dropped."""
+    scene = start_drill(app, trials=10, mode=Mode.TRAINING)
+    scene.timing.refresh_hz = 60
+    last = time.perf_counter()
+
+    def step_with_real_dt():
+        nonlocal last
+        now = time.perf_counter()
+        app.step(now - last)
+        last = now
+
+    from tools.simpatient import SimulatedPatient
+    with SimulatedPatient(scene, lambda stim, onset: (time.sleep(0.08), correct_key(stim))):
+        for _ in range(3000):
+            if scene.state.phase == "done":
+                break
+            step_with_real_dt()
+            time.sleep(0.005)
+    assert scene.state.phase == "done"
+    assert scene.timing.frames > 0
+    assert scene.timing.frames_dropped <= 4        # was 10: each wait (>= 80 ms) counted as a dropped frame
+
+
+def test_a_display_faster_than_the_loop_does_not_count_every_frame_as_dropped(app):
+    from gmi.ui.app import FPS
+
+    scene = start_drill(app)
+    scene.timing.refresh_hz = 144
+    scene._count_frame(1 / FPS)
+    assert scene.timing.frames_dropped == 0
+    scene._count_frame(3 / FPS)
+    assert scene.timing.frames_dropped == 1

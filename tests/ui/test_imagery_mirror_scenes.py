@@ -16,6 +16,7 @@ from gmi.core.protocol import Cue
 from gmi.core.tomlcheck import parse_toml
 from gmi.store.imagery import guided_steps, session_ratings, session_symptoms
 from gmi.store.programme import add_event
+from gmi.pose.sources import Frame
 from gmi.ui.consent import remember_camera_consent
 from gmi.ui.scenes.imagery import ImageryScene
 from gmi.ui.scenes.message import MessageScene
@@ -162,8 +163,10 @@ class SymmetricFeed:
         self.frame = frame
         self.closed = False
 
+    end = None
+
     def read(self):
-        return self.frame.copy()
+        return Frame(self.frame.copy(), 0.0, 0)
 
     def close(self):
         self.closed = True

@@ -27,7 +27,7 @@ def labels_on_every_page(app, scene):
 @pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
 @pytest.mark.parametrize("high_contrast", [False, True])
 @pytest.mark.parametrize("scene_cls,must_see", [
-    (HomeScene, {"Settings", "My results", "Quit"}),
+    (HomeScene, {"Settings (mode, answers, text, profile)", "My last results", "Quit"}),
     (SettingsScene, {"Back", "High contrast: off", "Text size: 100 %"}),
 ])
 def test_menus_fit_and_every_row_is_reachable(app, scale, high_contrast, scene_cls, must_see):

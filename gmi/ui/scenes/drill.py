@@ -8,7 +8,6 @@ stamped when taken off the queue. Esc pauses at once; the interrupted image is s
 
 from __future__ import annotations
 
-import random
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -21,9 +20,10 @@ from gmi.core.errors import GmiError
 from gmi.core.intents import InputMethod, Intent, TimedIntent
 from gmi.core.laterality import (FEEDBACK_MS, FIXATION_MS, DrillSettings, Mode, Outcome, OutcomeKind, design_trials,
                                  judge)
+from gmi.core.postures import PART_NOUNS
 from gmi.core.stimuli import Stimulus, StimulusLibrary, load_manifest
 from gmi.store.location import default_stimuli_dir
-from gmi.ui.app import Scene
+from gmi.ui.app import FPS, Scene
 from gmi.ui.keymap import DwellTracker, key_label
 from gmi.ui.widgets import answer_target, draw_blocks, draw_text, fit_font, panel
 
@@ -104,6 +104,7 @@ class DrillScene(Scene):
         self.session_id: int | None = None
         self.images: dict[str, pygame.Surface] = {}
         self.methods_used: set[str] = set()
+        self._waited = False
 
     # -- set-up ------------------------------------------------------------------------------------
     def on_enter(self) -> None:
@@ -135,6 +136,7 @@ class DrillScene(Scene):
         self.state.phase = phase
         self.phase_started_ns = time.perf_counter_ns()
         if phase == "fixation" and self.queue:
+            self.state.onset_ns = 0                          # no picture on screen yet
             self.state.index = self.queue[0]
             self._image_for(self.trials[self.state.index])   # decode and rotate now, not after onset
 
@@ -149,6 +151,9 @@ class DrillScene(Scene):
         image = pygame.Rect(0, 0, side, side)
         image.center = (w // 2, (h - target_h - margin) // 2 + margin // 2)
         return image, left, right
+
+    def on_resize(self) -> None:
+        self.images.clear()   # pictures are scaled to the window
 
     def pointer_targets(self) -> dict[Intent, pygame.Rect]:
         if self.state.phase != "stimulus" and self.state.phase != "fixation":
@@ -218,7 +223,7 @@ class DrillScene(Scene):
         t = self.theme
         out = self.state.last_outcome
         stim = self.trials[self.state.index]
-        noun = {"hands": "hand", "feet": "foot"}.get(stim.part, stim.part)
+        noun = PART_NOUNS.get(stim.part, stim.part)
         if out and out.kind is OutcomeKind.ANSWER and out.response == stim.side:
             text, colour = f"Yes — {stim.side}", t.good
         elif out and out.kind is OutcomeKind.ANSWER:
@@ -236,11 +241,11 @@ class DrillScene(Scene):
         surface.fill(t.bg)
         w, h = surface.get_size()
         s = self.settings
-        noun = {"hands": "hand", "feet": "foot"}.get(s.part, s.part)
+        noun = PART_NOUNS.get(s.part, s.part)
         p = self.ctx.prefs
         how = {"keys": f"Press {key_label(p.left_key)} for left and {key_label(p.right_key)} for right.",
                "mouse": "Click or touch LEFT or RIGHT at the bottom of the screen.",
-               "dwell": f"Rest the pointer on LEFT or RIGHT for {p.dwell_s:g} s."}[p.input_method]
+               "dwell": f"Rest the pointer on LEFT or RIGHT for {p.dwell_s:g} s, and move it off again after each answer."}[p.input_method]
         mode = ("Training: you will see whether each answer was right." if s.mode is Mode.TRAINING
                 else "Test: fixed settings and no feedback, so that weeks can be compared.")
         draw_blocks(surface, t, [
@@ -298,19 +303,24 @@ class DrillScene(Scene):
             self._next()
 
     def _count_frame(self, dt_s: float) -> None:
+        if self._waited:   # this frame's time includes the wait for an answer: not a display frame
+            self._waited = False
+            return
         self.timing.frames += 1
-        if self.timing.refresh_hz and dt_s > 1.5 / self.timing.refresh_hz:
+        # The loop runs at most at FPS: on a faster display a frame is late only against the slower period.
+        if self.timing.refresh_hz and dt_s > 1.5 * max(1 / self.timing.refresh_hz, 1 / FPS):
             self.timing.frames_dropped += 1
 
     def _present_and_wait(self) -> None:
         surface = self.app.screen
+        self.dwell.reset(pygame.mouse.get_pos(), self.pointer_targets())
         self.state.phase = "stimulus"
-        self.dwell.reset()
         self.draw(surface)
         pygame.display.flip()
         onset = time.perf_counter_ns()
         self.state.onset_ns = onset
         outcome = self.wait_for_answer(onset, onset + int(self.settings.time_limit_s * 1e9))
+        self._waited = True
         self._record(outcome)
 
     def wait_for_answer(self, onset_ns: int, deadline_ns: int) -> Outcome:
@@ -318,6 +328,7 @@ class DrillScene(Scene):
         keymap, targets = self.ctx.keymap, self.pointer_targets()
         dwell = self.ctx.prefs.input_method == "dwell"
         events: list[TimedIntent] = []
+        resized: list[pygame.event.Event] = []   # for the app, once the wait is over
         last = onset_ns
         next_redraw = onset_ns + DWELL_REDRAW_NS
         clock, get, sleep = time.perf_counter_ns, pygame.event.get, time.sleep
@@ -325,6 +336,8 @@ class DrillScene(Scene):
             batch = get()
             now = clock()
             for event in batch:
+                if event.type == pygame.VIDEORESIZE:
+                    resized.append(event)
                 ti = keymap.translate(event, now, targets)
                 if ti is not None:
                     events.append(ti)
@@ -342,6 +355,8 @@ class DrillScene(Scene):
             self.timing.max_poll_gap_us = max(self.timing.max_poll_gap_us, gap)
             last = now
             if out.kind is not OutcomeKind.WAITING:
+                for event in resized:
+                    pygame.event.post(event)
                 return out
             sleep(POLL_SLEEP_S)
 
@@ -385,12 +400,19 @@ class DrillScene(Scene):
         else:
             self._finish("completed")
 
-    def _finish(self, status: str, leave: bool = False) -> None:
+    def on_exit(self) -> None:
+        if self.state.phase != "done":   # window closed or a problem outside a picture: close the session too
+            self._close_session("stopped")
+
+    def _close_session(self, status: str) -> None:
         self.state.phase = "done"
         if self.session_id is not None:
             used = sorted(self.methods_used)
             self.ctx.db.update_session(self.session_id, timing=self.timing.to_dict(), status=status,
                                        input_method="+".join(used) if used else None)
+
+    def _finish(self, status: str, leave: bool = False) -> None:
+        self._close_session(status)
         if leave:
             self.app.quit()
             return

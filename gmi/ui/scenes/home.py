@@ -12,13 +12,12 @@ from typing import Callable
 import pygame
 
 from gmi.core.errors import GmiError
-from gmi.core.laterality import Mode
 from gmi.core.stimuli import PARTS
 from gmi.report.laterality import recent_results
 from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
 from gmi.ui.programme_panel import draw_programme_panel, programme_status
-from gmi.ui.widgets import draw_paragraph, draw_text, panel, wrap
+from gmi.ui.widgets import draw_paragraph, panel, wrap
 
 # The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
 HOME_ENTRIES: list[tuple[str, str]] = [
@@ -26,6 +25,7 @@ HOME_ENTRIES: list[tuple[str, str]] = [
     ("Mirror therapy", "gmi.ui.scenes.mirror:MirrorChoiceScene"),
     ("My programme (flare, going back)", "gmi.ui.scenes.programme:ProgrammeScene"),
     ("Graded exposure: today's movement", "gmi.ui.scenes.exposure:ExposureScene"),
+    ("My progress over weeks", "gmi.ui.scenes.history:HistoryScene"),
 ]
 
 
@@ -66,13 +66,11 @@ class HomeScene(GuiScene):
         rows: list[tuple[str, Callable | None, Callable | None, Callable | None]] = [
             (f"Start: left or right? ({part})", self.start_drill, None, None),
             (f"Body part: {part}  (Left/Right to change)", None, lambda: self.cycle_part(-1), lambda: self.cycle_part(1)),
-            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}",
-             self.toggle_mode, self.toggle_mode, self.toggle_mode),
-            ("Settings", self.open_settings, None, None),
-            ("My results", self.open_results, None, None),
+            ("My last results", self.open_results, None, None),
         ]
         rows += [(label, (lambda t=target: self.app.push(_open_entry(t))), None, None) for label, target in HOME_ENTRIES]
-        rows.append(("Quit", self.app.quit, None, None))
+        rows += [("Settings (mode, answers, text, profile)", self.open_settings, None, None),
+                 ("Quit", self.app.quit, None, None)]
         self.programme = programme_status(self.ctx)
         # With the side panel while the rows fit beside it (buttons may shrink to a comfortable 44 px);
         # otherwise (large text, small window) full width, on pages.
@@ -143,12 +141,6 @@ class HomeScene(GuiScene):
         current = self.ctx.drill.part
         i = parts.index(current) if current in parts else -step
         self.ctx.drill = replace(self.ctx.drill, part=parts[(i + step) % len(parts)], views=())
-        self.ctx.save()
-        self.refresh()
-
-    def toggle_mode(self) -> None:
-        mode = Mode.TEST if self.ctx.drill.mode is Mode.TRAINING else Mode.TRAINING
-        self.ctx.drill = replace(self.ctx.drill, mode=mode)
         self.ctx.save()
         self.refresh()
 

@@ -19,10 +19,11 @@ import pygame
 from gmi.core.errors import GmiError
 from gmi.core.imagery import Sequence, StepShown, find_image, shipped_sequence
 from gmi.core.intents import Intent
-from gmi.core.mirror import FrameMirror
+from gmi.core.mirror import WITHOUT_CAMERA, FrameMirror
 from gmi.core.mirror_session import SYMPTOMS, MirrorSession, plural, setup_steps
 from gmi.core.postures import MIRROR_PARTS
 from gmi.core.protocol import ProtocolRunner
+from gmi.pose.sources import Frame, FrameSource, StreamEnd, camera_spec
 from gmi.store.imagery import GuidedSessionLog
 from gmi.ui.programme_panel import active_programme, affected_side
 from gmi.ui.scenes.guided import PAIN, GuidedSessionScene, RatingSpec, load_library_or_none, paragraph_font
@@ -40,7 +41,11 @@ SYMPTOM_WORDS = {"pain": "Pain", "nausea": "Feeling sick (nausea)", "dizziness":
 
 
 class FrameFeed(Protocol):
-    def read(self) -> np.ndarray | None: ...   # BGR H×W×3, or None when no frame came
+    """What the mirror reads (a gmi.pose.sources.FrameSource; tests pass their own)."""
+
+    end: StreamEnd | None                      # set once a video ends or the camera stops
+
+    def read(self) -> Frame | None: ...        # the next picture, or None when none came
     def close(self) -> None: ...
 
 
@@ -48,7 +53,8 @@ class MirrorScene(GuidedSessionScene):
     kind = "mirror"
 
     def __init__(self, *, setting: str = "camera", sequence: Sequence | None = None, minutes: float | None = None,
-                 feed_factory: Callable[[], FrameFeed] | None = None, source: str = "0", keep: str | None = None,
+                 feed_factory: Callable[[], FrameFeed] | None = None, source: str | None = None,
+                 keep: str | None = None,
                  line: float = 0.5, check_stage: bool = True, clock: Callable[[], float] = time.monotonic,
                  guide: Guide | None = None) -> None:
         super().__init__(clock=clock, guide=guide)
@@ -91,10 +97,11 @@ class MirrorScene(GuidedSessionScene):
 
     def _use_camera(self, allowed: bool) -> None:
         if not allowed:
-            self._camera_free("The camera is off for you (Settings → Camera).")
+            self._camera_free("The camera is off for you (Settings → Camera use).")
             return
+        self.source = self.source or camera_spec(self.ctx.prefs.camera)
         try:
-            self.feed = self._feed_factory() if self._feed_factory else _camera_feed(self.source)
+            self.feed = self._feed_factory() if self._feed_factory else open_mirror_source(self.source)
         except GmiError as exc:     # no camera, busy, unreadable video, OpenCV missing
             self._camera_free(f"No camera: {exc.message}")
         self.last_frame_at = self.clock()
@@ -228,8 +235,10 @@ class MirrorScene(GuidedSessionScene):
                 return
             now = self.clock()
             if frame is not None:
-                self.frame_surface = self._to_surface(frame)
+                self.frame_surface = self._to_surface(frame.bgr)
                 self.last_frame_at = now
+            elif getattr(self.feed, "end", None) is not None:            # the video ended, the camera stopped
+                self._camera_free(f"{self.feed.end.message}")
             elif now - self.last_frame_at > (CAMERA_LOST_S if self.frame_surface is not None else CAMERA_START_S):
                 self._camera_free("The camera stopped sending pictures.")
 
@@ -258,6 +267,14 @@ class MirrorScene(GuidedSessionScene):
             return None
         surface.blit(pygame.transform.smoothscale(self.frame_surface, rect.size), rect)
         self._shown_rect = rect
+        end = self.feed.end if self.feed is not None else None
+        if end is not None:       # the picture has stopped: say so rather than show a frozen reflection
+            font = t.font(22, True)
+            lines = wrap(end.message, font, rect.width - 40)
+            box = pygame.Rect(rect.x + 10, rect.bottom - 10 - len(lines) * font.get_linesize() - 20,
+                              rect.width - 20, len(lines) * font.get_linesize() + 20)
+            panel(surface, box, t, t.warn)
+            draw_paragraph(surface, end.message, font, t.fg, box.x + 10, box.y + 10, box.width - 20, "center")
         if show_line:
             x = rect.x + int(self.mirror.boundary(self.frame_surface.get_width()) * rect.width
                              / self.frame_surface.get_width())
@@ -402,10 +419,11 @@ class MirrorScene(GuidedSessionScene):
                                           ("End the session (Backspace)", Intent.BACK, False)])
 
 
-def _camera_feed(source: str) -> FrameFeed:
-    from gmi.pose.feed import LiveFeed
+def open_mirror_source(source: str) -> FrameSource:
+    """The camera, or a video played as if live; a GmiError that names the mirror box otherwise."""
+    from gmi.pose.sources import open_source
 
-    return LiveFeed(source)
+    return open_source(source, realtime=True, instead=WITHOUT_CAMERA)
 
 
 class MirrorChoiceScene(GuiScene):

@@ -6,11 +6,13 @@ Every row: Up/Down to reach it, Left/Right (or a click on the row) to change it.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable
 
 import pygame
 
-from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE
+from gmi.core.laterality import TRIALS_RANGE, Mode
+from gmi.pose.sources import CAMERA_ENV, camera_spec
 from gmi.ui.consent import CAMERA_CHOICES, camera_consent, next_camera_choice, remember_camera_consent
 from gmi.ui.gui import GuiScene
 from gmi.ui.keymap import key_label
@@ -26,6 +28,25 @@ ROTATION_SETS: tuple[tuple[str, tuple[int, ...]], ...] = (
 )
 LEVELS = {1: "plain background", 2: "textured background", 3: "scenes and close-ups"}
 METHODS = {"keys": "keys or foot pedal", "mouse": "mouse or touch", "dwell": "dwell (rest the pointer)"}
+CAMERA_NUMBERS = 10   # camera 0–9 can be chosen here; a video file with `gmi camera use VIDEO`
+
+
+def camera_label(preferred: str) -> str:
+    """The camera row: the profile's camera, or what $GMI_CAMERA puts in its place."""
+    spec = camera_spec(preferred)
+    if spec.isdigit():
+        words = f"number {spec}" + (" (the first)" if spec == "0" else "")
+    else:
+        name = Path(spec).name
+        words = f"video {name if len(name) <= 24 else name[:23] + '…'}"
+    return f"Camera: {words}" + (f" (set by {CAMERA_ENV})" if spec != preferred.strip() else "")
+
+
+def next_camera(current: str, step: int) -> str:
+    """The camera number one step on (a video file steps to camera 0)."""
+    if not current.isdigit():
+        return "0"
+    return str(max(0, min(CAMERA_NUMBERS - 1, int(current) + step)))
 
 
 def _step(values: list, current, step: int):
@@ -42,6 +63,8 @@ class SettingsScene(GuiScene):
         views = self._views()
         rot_name = next((n for n, r in ROTATION_SETS if r == tuple(d.rotations)), "custom")
         return [
+            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}",
+             lambda s: self._drill(mode=Mode.TEST if d.mode is Mode.TRAINING else Mode.TRAINING), None),
             (f"Pictures per drill: {d.trials}", lambda s: self._drill(trials=max(TRIALS_RANGE[0], min(TRIALS_RANGE[1], d.trials + 5 * s))), None),
             (f"Time per picture: {d.time_limit_s:g} s", lambda s: self._drill(time_limit_s=float(_step(list(TIME_STEPS), int(d.time_limit_s), s))), None),
             (f"Views: {', '.join(d.views) if d.views else 'all'}", lambda s: self._drill(views=_step(views, tuple(d.views), s)), None),
@@ -53,9 +76,11 @@ class SettingsScene(GuiScene):
             (f"Left key: {key_label(p.left_key)} (Enter to change)", None, lambda: self._capture("left_key")),
             (f"Right key: {key_label(p.right_key)} (Enter to change)", None, lambda: self._capture("right_key")),
             (f"Dwell time: {p.dwell_s:.1f} s", lambda s: self._pref(dwell_s=round(max(0.3, min(3.0, p.dwell_s + 0.1 * s)), 1)), None),
+            (camera_label(p.camera), lambda s: self._pref(camera=next_camera(p.camera, s)), None),
             (f"Text size: {round(p.text_scale * 100)} %", lambda s: self._pref(text_scale=max(1.0, min(2.0, p.text_scale + 0.25 * s))), None),
             (f"High contrast: {'on' if p.high_contrast else 'off'}", lambda s: self._pref(high_contrast=not p.high_contrast), None),
-            (f"Camera: {CAMERA_CHOICES[camera_consent(self.ctx)]}", lambda s: self._camera(), None),
+            (f"Camera use: {CAMERA_CHOICES[camera_consent(self.ctx)]}", lambda s: self._camera(), None),
+            (f"Who is practising: {self.ctx.profile.name} (Enter to switch)", None, self._profiles),
             ("Back", None, self.app.pop),
         ]
 
@@ -87,6 +112,11 @@ class SettingsScene(GuiScene):
         m = max(20, w // 30)
         y = draw_paragraph(surface, "Settings", t.font(40, True), t.fg, m, m // 2, w - 2 * m)
         draw_paragraph(surface, self._hint(), t.font(22), t.warn if self.capturing else t.muted, m, y, w - 2 * m)
+
+    def _profiles(self) -> None:
+        from gmi.ui.scenes.profiles import ProfilesScene
+
+        self.app.push(ProfilesScene())
 
     def _hint(self) -> str:
         return ("Press the key you want to use now (Esc cancels)." if self.capturing else
