@@ -19,6 +19,7 @@ class Intent(Enum):
     PAUSE = "pause"        # Esc: any timed screen stops at once
     TAP = "tap"            # one repetition done (space, pedal, click) in camera-free exposure
     QUIT = "quit"          # window closed
+    FULLSCREEN = "fullscreen"   # F11: full screen and back (handled by the app, on every screen)
 
 
 class InputMethod(Enum):

@@ -143,6 +143,7 @@ class App:
         self.clock = pygame.time.Clock()
         self.running = True
         self.frames = 0
+        self.windowed_size = WINDOW_SIZE if screen.get_flags() & pygame.FULLSCREEN else screen.get_size()
 
     # -- stack -----------------------------------------------------------------------------------
     def push(self, scene: Scene) -> None:
@@ -209,6 +210,9 @@ class App:
                     if intent.intent is Intent.QUIT:
                         self.quit()
                         return
+                    if intent.intent is Intent.FULLSCREEN:
+                        self.toggle_fullscreen()
+                        continue
                     scene.handle(intent)
             except GmiError as exc:
                 self._leave_with_problem(scene, exc)
@@ -242,6 +246,19 @@ class App:
         w, h = max(MIN_SIZE[0], w), max(MIN_SIZE[1], h)
         if pygame.display.get_surface() is not None and (w, h) != self.screen.get_size():
             self.screen = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+        for scene in self.scenes:
+            scene.on_resize()
+
+    def toggle_fullscreen(self) -> None:
+        """F11 on any screen: full screen, and back to the window's last size. (Like a resize, without asking
+        for vsync again: pygame-ce 2.5 crashes when set_mode requests vsync a second time.)"""
+        if pygame.display.get_surface() is None:
+            return
+        if self.screen.get_flags() & pygame.FULLSCREEN:
+            self.screen = pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
+        else:
+            self.windowed_size = self.screen.get_size()
+            self.screen = pygame.display.set_mode((0, 0), pygame.RESIZABLE | pygame.FULLSCREEN)
         for scene in self.scenes:
             scene.on_resize()
 

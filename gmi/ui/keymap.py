@@ -23,6 +23,7 @@ FIXED_KEYS: dict[int, Intent] = {
     pygame.K_TAB: Intent.DOWN,
     pygame.K_SPACE: Intent.TAP,
     pygame.K_BACKSPACE: Intent.BACK,
+    pygame.K_F11: Intent.FULLSCREEN,
 }
 DEFAULT_LEFT_KEY, DEFAULT_RIGHT_KEY = "left", "right"
 
@@ -55,9 +56,9 @@ class KeyMap:
             raise GmiError("E-KEY-SAME", "The left and right answer keys must be different.",
                            fix="choose two different keys.")
         for reserved in (left, right):
-            if reserved in (pygame.K_ESCAPE, pygame.K_RETURN):
-                raise GmiError("E-KEY-RESERVED", "Esc and Enter cannot be answer keys (they pause and confirm).",
-                               fix="choose other keys.")
+            if reserved in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_F11):
+                raise GmiError("E-KEY-RESERVED", "Esc, Enter and F11 cannot be answer keys (they pause, confirm "
+                               "and switch full screen).", fix="choose other keys.")
         self._answer_keys = {left: Intent.LEFT, right: Intent.RIGHT}
 
     def translate(self, event: pygame.event.Event, t_ns: int,

@@ -38,9 +38,11 @@ class Theme:
         return replace(self, text_scale=min(2.0, max(1.0, text_scale)))
 
 
+# good and warn are Okabe–Ito's bluish green and vermillion, lightened to 4.5:1 (WCAG AA) as text on the
+# panel colour; tests/ui/test_colours.py checks contrast and colour-blind separation of every pair.
 CALM = Theme("calm", bg=(24, 28, 34), panel=(38, 44, 53), fg=(240, 242, 245), muted=(170, 178, 190),
-             accent=(86, 180, 233), left=(86, 180, 233), right=(230, 159, 0), good=(0, 158, 115),
-             warn=(213, 94, 0), stimulus_bg=(232, 234, 237))
+             accent=(86, 180, 233), left=(86, 180, 233), right=(230, 159, 0), good=(20, 190, 140),
+             warn=(240, 128, 50), stimulus_bg=(232, 234, 237))
 HIGH_CONTRAST = Theme("high-contrast", bg=(0, 0, 0), panel=(0, 0, 0), fg=(255, 255, 255), muted=(255, 255, 255),
                       accent=(255, 221, 0), left=(0, 200, 255), right=(255, 170, 0), good=(0, 230, 160),
                       warn=(255, 120, 60), stimulus_bg=(255, 255, 255))

@@ -62,7 +62,11 @@ def bad_values(action: argparse.Action) -> list[tuple[str, str]]:
     if action.choices is not None:
         return [("nonsense", "invalid choice"), ("", "invalid choice"),
                 (str(list(action.choices)[0]).upper() + "X", "invalid choice")]
-    return []
+    return PARSED_TYPES.get(getattr(action.type, "__name__", ""), [])
+
+
+# Other value types checked while parsing: (value, words of the message).
+PARSED_TYPES = {"iso_date": [("2026-13-01", "is not a date"), ("yesterday", "is not a date"), ("", "is not a date")]}
 
 
 @pytest.mark.parametrize("item", [i for i in TAKES_VALUE if bad_values(i[2])], ids=option_id)
@@ -75,7 +79,7 @@ def test_out_of_range_or_wrong_type_exits_2_naming_the_option(item, capsys, tmp_
         assert option in err and words in err, (value, err)
         if action.choices is not None:
             assert all(str(c) in err for c in action.choices), err       # says what is allowed
-        else:
+        elif hasattr(action.type, "bounds"):
             low, high = action.type.bounds
             shown = (int(low), int(high)) if action.type.__name__ == "int" else (f"{low:g}", f"{high:g}")
             assert f"from {shown[0]} to {shown[1]}" in err, err
@@ -103,7 +107,7 @@ def test_every_numeric_option_has_a_range():
 RUN_TIME_CHECKS: dict[str, tuple[str, str, str]] = {
     "--profile": ("results", "x" * 65, "1 to 64 characters"),
     "--data-dir": ("results", "{blocked}", "cannot write to its data directory"),
-    "--source": ("mirror --snapshot {tmp}/out.png", "{tmp}/no-such-video.mp4", "no video file"),
+    "--source": ("mirror --snapshot {tmp}/out.png", "{tmp}/no-such-video.mp4", "does not exist"),
     "--line": ("mirror --snapshot {tmp}/out.png", "1.5", "0.05 to 0.95"),
     "--snapshot": ("mirror", "{tmp}/out.gif", "PNG or JPEG"),
     "--sequence": ("imagery", "{tmp}/missing.toml", "missing.toml"),
@@ -114,6 +118,8 @@ RUN_TIME_CHECKS: dict[str, tuple[str, str, str]] = {
     "--pose-model": ("camera check --movement squat", "{tmp}/none.task", "does not exist"),
     "--video": ("camera check --movement squat --pose-model {model}", "{tmp}/none.mp4", "does not exist"),
     "--wheel": ("camera setup", "{tmp}/none.whl", "does not exist"),
+    "--out": ("export --format json", "{blocked}", "cannot be created"),
+    "--subject": ("export --format json --out {tmp}/export", "///", "no letters or digits"),
 }
 NEEDS_POSE_MODEL = {"--video"}
 FREE_TEXT = {"--by", "--why", "--flare"}   # any words are a valid note
@@ -130,6 +136,8 @@ def test_free_text_options_with_a_bad_value_exit_2_before_any_work(option, tmp_p
     monkeypatch.setenv("GMI_STIMULI_DIR", str(tmp_path / "no-stimuli"))
     (tmp_path / "a-file").write_text("x")
     (tmp_path / "clip.mp4").write_bytes(b"not checked: the option fails first")
+    assert main(["programme"]) == 0                  # the default profile exists: only the option can fail
+    capsys.readouterr()
     command, value, words = RUN_TIME_CHECKS[option]
     model = request.getfixturevalue("pose_media").model if option in NEEDS_POSE_MODEL else ""
     fill = {"tmp": str(tmp_path), "blocked": str(tmp_path / "a-file" / "data"), "model": str(model)}

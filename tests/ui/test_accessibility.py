@@ -153,7 +153,7 @@ def test_every_screen_by_keyboard_alone(home):
     press(app, pygame.K_BACKSPACE)
     assert isinstance(app.top, HomeScene)
 
-    choose(app, "My results")
+    choose(app, "My last results")
     assert isinstance(app.top, ResultsScene)
     press(app, pygame.K_DOWN)
     press(app, pygame.K_BACKSPACE)
@@ -240,7 +240,7 @@ def test_every_screen_by_mouse_alone(home):
     click_target(app, Intent.BACK)                                   # "Home"
     assert isinstance(app.top, HomeScene)
 
-    click_button(app, "My results")
+    click_button(app, "My last results")
     click_target(app, Intent.CONFIRM)                                # "Practise again": a new drill
     assert isinstance(app.top, DrillScene)
     click_target(app, Intent.BACK)
@@ -420,9 +420,9 @@ def screens(app):
     from tests.clock import FakeClock
 
     def drill_stimulus():
-        scene = DrillScene(fixation_ms=0, feedback_ms=0, skip_ready=True)
+        scene = DrillScene(fixation_ms=0, feedback_ms=600_000, skip_ready=True)
         app.push(scene)
-        scene.state.phase = "feedback"                     # drawn as during a trial, without waiting for one
+        scene.state.phase = "feedback"                     # drawn as during a trial, and stays there
         scene.state.index = 0
 
     def exposure_during():

@@ -16,6 +16,14 @@ def no_override(monkeypatch):
     monkeypatch.delenv("GMI_CAMERA", raising=False)
 
 
+@pytest.fixture
+def agreed(app):
+    """The profile has agreed to camera use (the consent screen: tests/ui/test_consent.py)."""
+    from gmi.ui.consent import remember_camera_consent
+
+    remember_camera_consent(app.ctx, True)
+
+
 def test_prefs_keep_a_camera_number_or_a_video():
     assert Prefs().camera == "0"
     assert Prefs.from_dict({"camera": 1}).camera == "1"
@@ -44,7 +52,7 @@ def test_settings_change_the_camera_and_it_is_saved(app):
     assert again.prefs.camera == "1"
 
 
-def test_the_exposure_session_opens_the_profiles_camera(app, monkeypatch):
+def test_the_exposure_session_opens_the_profiles_camera(app, monkeypatch, agreed):
     import gmi.pose.exposure_feed as exposure_feed
     from tests.ui.test_exposure_scene import BACK, open_scene
 
@@ -66,7 +74,7 @@ def test_the_exposure_session_opens_the_profiles_camera(app, monkeypatch):
     assert asked[-1] == "/v/clip.mp4"
 
 
-def test_the_mirror_opens_the_profiles_camera_and_says_when_it_stops(app, monkeypatch):
+def test_the_mirror_opens_the_profiles_camera_and_says_when_it_stops(app, monkeypatch, agreed):
     import gmi.ui.scenes.mirror as mirror
     from gmi.core.imagery import parse_sequence
     from gmi.core.tomlcheck import parse_toml
@@ -85,4 +93,5 @@ def test_the_mirror_opens_the_profiles_camera_and_says_when_it_stops(app, monkey
     drawn = spy_text(monkeypatch, mirror, "draw_paragraph")
     feed.end = StreamEnd("lost", "Camera 3 stopped sending pictures.")
     app.step(1 / 60)
-    assert "Camera 3 stopped sending pictures." in drawn       # not a silently frozen reflection
+    assert any("Camera 3 stopped sending pictures." in text for text in drawn)   # not a silently frozen reflection
+    assert scene.setting == "box"                                # it goes on as a mirror-box session

@@ -132,18 +132,18 @@ def test_settings_changes_the_answer(app):
     def camera_row():
         for _ in range(len(scene.focusables) * 3):
             focused = scene.focused().element.text
-            if focused.startswith("Camera:"):
+            if focused.startswith("Camera use:"):
                 return focused
             key(app, pygame.K_DOWN)
-        raise AssertionError("no Camera row")
+        raise AssertionError("no Camera use row")
 
-    assert camera_row() == "Camera: ask first"
+    assert camera_row() == "Camera use: ask first"
     key(app, pygame.K_RIGHT)
-    assert camera_row() == "Camera: allowed" and camera_consent(reload_profile(app)) is True
+    assert camera_row() == "Camera use: allowed" and camera_consent(reload_profile(app)) is True
     key(app, pygame.K_RETURN)
-    assert camera_row() == "Camera: off" and camera_consent(reload_profile(app)) is False
+    assert camera_row() == "Camera use: off" and camera_consent(reload_profile(app)) is False
     key(app, pygame.K_LEFT)
-    assert camera_row() == "Camera: ask first" and camera_consent(reload_profile(app)) is None
+    assert camera_row() == "Camera use: ask first" and camera_consent(reload_profile(app)) is None
 
 
 def test_the_camera_check_opens_its_camera_only_after_a_yes(app):

@@ -155,11 +155,31 @@ class DrillScene(Scene):
     def on_resize(self) -> None:
         self.images.clear()   # pictures are scaled to the window
 
+    def _pause_rect(self) -> pygame.Rect:
+        font = self.theme.font(22)
+        return pygame.Rect(12, 8, font.size("Pause (Esc)")[0] + 28, font.get_linesize() + 12)
+
+    def _button_rects(self) -> tuple[pygame.Rect, pygame.Rect]:
+        """The two buttons at the foot of the ready and paused screens (go on; back or finish)."""
+        w, h = self.app.screen.get_size()
+        bh, gap = self.theme.font(28, True).get_linesize() + 24, 24
+        each = min(self.theme.px(340), (w - 120 - gap) // 2)
+        go = pygame.Rect(w // 2 - gap // 2 - each, h - h // 12 - bh, each, bh)
+        return go, go.move(each + gap, 0)
+
     def pointer_targets(self) -> dict[Intent, pygame.Rect]:
-        if self.state.phase != "stimulus" and self.state.phase != "fixation":
+        """Every action by mouse, touch or dwell too: the answers, pause, and the buttons of each screen."""
+        phase = self.state.phase
+        if phase in ("ready", "paused"):
+            go, back = self._button_rects()
+            return {Intent.CONFIRM: go, Intent.BACK: back}
+        if phase not in ("stimulus", "fixation", "feedback"):
             return {}
         _, left, right = self._layout()
-        return {Intent.LEFT: left, Intent.RIGHT: right}
+        targets = {Intent.PAUSE: self._pause_rect()}
+        if phase != "feedback":
+            targets |= {Intent.LEFT: left, Intent.RIGHT: right}
+        return targets
 
     def _image_for(self, stim: Stimulus) -> pygame.Surface:
         key = f"{stim.file}@{stim.rotation_deg}"
@@ -196,7 +216,7 @@ class DrillScene(Scene):
         answer_target(surface, right, hint_right, t.right, t, progress if which is Intent.RIGHT else 0.0)
         done = len(self.state.answered)
         draw_text(surface, f"{done} of {len(self.trials)}", t.font(22), t.muted, (image.right, 12), "topright")
-        draw_text(surface, "Esc: pause", t.font(22), t.muted, (12, 12))
+        answer_target(surface, self._pause_rect(), "Pause (Esc)", t.muted, t)
 
     def draw(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -253,8 +273,14 @@ class DrillScene(Scene):
             (f"{how} Answer as quickly and as accurately as you can: {s.trials} pictures, up to "
              f"{s.time_limit_s:g} s each.", 28, False, t.fg),
             (f"{mode} Esc pauses at any time; nothing you answered is lost.", 28, False, t.fg),
-            ("Press Enter or Space, or click, to start.  Backspace: go back.", 28, True, t.accent),
-        ], pygame.Rect(60, h // 10, w - 120, h - h // 5))
+        ], pygame.Rect(60, h // 10, w - 120, self._button_rects()[0].top - h // 10 - 16))
+        self._draw_buttons(surface, "Start (Enter)", "Back (Backspace)")
+
+    def _draw_buttons(self, surface: pygame.Surface, go: str, back: str) -> None:
+        t = self.theme
+        go_rect, back_rect = self._button_rects()
+        answer_target(surface, go_rect, go, t.accent, t, highlight=True)
+        answer_target(surface, back_rect, back, t.muted, t)
 
     def _draw_paused(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -263,8 +289,8 @@ class DrillScene(Scene):
         draw_blocks(surface, t, [
             ("Paused", 48, True, t.fg),
             (f"{len(self.state.answered)} answers are saved. Take your time.", 28, False, t.fg),
-            ("Enter or Space: carry on.   Backspace: finish now and see the results.", 28, True, t.accent),
-        ], pygame.Rect(60, h // 6, w - 120, h - h // 3))
+        ], pygame.Rect(60, h // 6, w - 120, self._button_rects()[0].top - h // 6 - 16))
+        self._draw_buttons(surface, "Carry on (Enter)", "Finish now (Backspace)")
 
     # -- input -------------------------------------------------------------------------------------
     def handle(self, intent: TimedIntent) -> None:
@@ -283,7 +309,8 @@ class DrillScene(Scene):
             self._pause()
 
     def handle_raw(self, event: pygame.event.Event) -> None:
-        if self.state.phase == "ready" and event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+        if self.state.phase == "ready" and event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 \
+                and not self._button_rects()[1].collidepoint(event.pos):   # a click anywhere but Back starts
             self._start()
 
     def _pause(self) -> None:

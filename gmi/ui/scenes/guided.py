@@ -213,10 +213,36 @@ class GuidedSessionScene(Scene):
             self.state = "done"
 
     # -- drawing -----------------------------------------------------------------------------------
+    @property
+    def theme(self):
+        """The user's theme; on screens that would not fit the window at the user's text size, a step smaller."""
+        base = self.app.ctx.theme
+        return base.scaled(base.text_scale - self._shrink) if self._shrink else base
+
+    _shrink = 0.0
+    _fit_key: tuple = ()
+
     def draw(self, surface: pygame.Surface) -> None:
+        # Screens with buttons at their foot (intro, pause, ratings, the end) are tried at the user's text size,
+        # then a step smaller (never below 100 %) until the last button is on the screen. The running screens
+        # fit their words themselves.
+        key = (self.state, surface.get_size(), self.app.ctx.theme, getattr(self, "mode", None),
+               getattr(self, "notice", ""), self.rating_index, getattr(self, "setting", None))
+        if self.state != "running" and key != self._fit_key:
+            self._fit_key, self._shrink = key, 0.0
+            scratch = pygame.Surface(surface.get_size())
+            while self._draw_state(scratch) > surface.get_height() and self.theme.text_scale > 1.0:
+                self._shrink = round(self._shrink + 0.1, 2)
+        elif self.state == "running":
+            self._shrink = 0.0
+        self._draw_state(surface)
+
+    def _draw_state(self, surface: pygame.Surface) -> int:
+        """Draw the current state; returns the bottom of its lowest button (0 when it has none)."""
         surface.fill(self.theme.bg)
         self.targets = {}
         getattr(self, f"draw_{self.state}")(surface)
+        return max((r.bottom for r in self.targets.values()), default=0)
 
     # -- buttons (every action has a key and a large target for mouse, touch and dwell) ------------
     def button(self, surface: pygame.Surface, rect: pygame.Rect, label: str, intent: Intent | None, *,
@@ -397,8 +423,10 @@ class GuidedSessionScene(Scene):
         image = self.picture(path, rect.width - 24) if path else None
         if image is not None:
             surface.blit(image, image.get_rect(center=rect.center))
-        else:
-            draw_paragraph(surface, fallback, t.font(30, True), (40, 44, 52), rect.x + 24, rect.centery - 40,
+        else:                         # the words fit inside the box, centred
+            font = paragraph_font(t, fallback, 30, rect.width - 48, rect.height - 24)
+            height = len(wrap(fallback, font, rect.width - 48)) * font.get_linesize()
+            draw_paragraph(surface, fallback, font, (40, 44, 52), rect.x + 24, rect.centery - height // 2,
                            rect.width - 48, "center")
         if t.name == "high-contrast":
             pygame.draw.rect(surface, t.fg, rect, width=2, border_radius=16)

@@ -86,16 +86,25 @@ class HomeScene(GuiScene):
     def _greeting(self) -> str:
         return f"Hello, {self.ctx.profile.name}.  Up and Down arrows to choose, Enter to start — or use the mouse."
 
-    def _header_height(self, width: int) -> int:
-        t = self.theme
+    def _header_height(self, width: int, t=None) -> int:
+        t = t or self._header_theme(width)
         return t.font(52, True).get_linesize() + len(wrap(self._greeting(), t.font(26), width)) * t.font(26).get_linesize()
+
+    def _header_theme(self, width: int):
+        """The title and greeting take at most a third of the window: in a small window at large text sizes
+        their type steps down (never below 100 %), so that the menu keeps room for its buttons."""
+        t = self.theme
+        while t.text_scale > 1.0 and self._header_height(width, t) > self.app.screen.get_height() // 3:
+            t = t.scaled(t.text_scale - 0.1)
+        return t
 
     def draw_background(self, surface: pygame.Surface) -> None:
         t = self.theme
         w, _ = surface.get_size()
         margin = max(24, w // 24)
-        y = draw_paragraph(surface, "gmi", t.font(52, True), t.fg, margin, margin // 2, w - 2 * margin)
-        draw_paragraph(surface, self._greeting(), t.font(26), t.muted, margin, y, w - 2 * margin)
+        head = self._header_theme(w - 2 * margin)
+        y = draw_paragraph(surface, "gmi", head.font(52, True), t.fg, margin, margin // 2, w - 2 * margin)
+        draw_paragraph(surface, self._greeting(), head.font(26), t.muted, margin, y, w - 2 * margin)
         if self.side_panel and self.side_panel.width > t.px(260):
             self._draw_side_panel(surface, self.side_panel)
 

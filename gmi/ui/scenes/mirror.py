@@ -31,7 +31,7 @@ from gmi.ui.scenes.imagery import require_open
 from gmi.ui.consent import with_camera_consent
 from gmi.ui.gui import GuiScene
 from gmi.ui.sound import Guide
-from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel, wrap
+from gmi.ui.widgets import draw_blocks, draw_paragraph, draw_text, fit_font, panel, wrap
 
 LINE_STEP = 0.01          # one press of Left/Right moves the line by 1 % of the width
 LINE_SHOWN_S = 1.5        # the line stays visible this long after it moved
@@ -234,11 +234,11 @@ class MirrorScene(GuidedSessionScene):
                 self._camera_free(f"The camera stopped ({exc}).")
                 return
             now = self.clock()
-            if frame is not None:
+            if getattr(self.feed, "end", None) is not None:                # the video ended, the camera stopped
+                self._camera_free(f"{self.feed.end.message}")
+            elif frame is not None:
                 self.frame_surface = self._to_surface(frame.bgr)
                 self.last_frame_at = now
-            elif getattr(self.feed, "end", None) is not None:            # the video ended, the camera stopped
-                self._camera_free(f"{self.feed.end.message}")
             elif now - self.last_frame_at > (CAMERA_LOST_S if self.frame_surface is not None else CAMERA_START_S):
                 self._camera_free("The camera stopped sending pictures.")
 
@@ -267,14 +267,6 @@ class MirrorScene(GuidedSessionScene):
             return None
         surface.blit(pygame.transform.smoothscale(self.frame_surface, rect.size), rect)
         self._shown_rect = rect
-        end = self.feed.end if self.feed is not None else None
-        if end is not None:       # the picture has stopped: say so rather than show a frozen reflection
-            font = t.font(22, True)
-            lines = wrap(end.message, font, rect.width - 40)
-            box = pygame.Rect(rect.x + 10, rect.bottom - 10 - len(lines) * font.get_linesize() - 20,
-                              rect.width - 20, len(lines) * font.get_linesize() + 20)
-            panel(surface, box, t, t.warn)
-            draw_paragraph(surface, end.message, font, t.fg, box.x + 10, box.y + 10, box.width - 20, "center")
         if show_line:
             x = rect.x + int(self.mirror.boundary(self.frame_surface.get_width()) * rect.width
                              / self.frame_surface.get_width())
@@ -379,9 +371,10 @@ class MirrorScene(GuidedSessionScene):
         rectangle around both."""
         t = self.theme
         h_btn = t.font(22).get_linesize() + 14
-        pause = pygame.Rect(0, 0, t.px(170), h_btn)
+        room = (surface.get_width() - 2 * m - 12) // 2             # a narrow window at large text: both still fit
+        pause = pygame.Rect(0, 0, min(t.px(170), room), h_btn)
         pause.topright = (surface.get_width() - m, m // 2 - 6)
-        unwell = pygame.Rect(0, 0, t.px(260), h_btn)
+        unwell = pygame.Rect(0, 0, min(t.px(260), room), h_btn)
         unwell.topright = (pause.left - 12, pause.top)
         self.button(surface, pause, "Pause (Esc)", Intent.PAUSE)
         self.button(surface, unwell, "I feel unwell (Space)", Intent.TAP)
@@ -434,21 +427,17 @@ class MirrorChoiceScene(GuiScene):
         w, h = self.app.screen.get_size()
         m = max(40, w // 16)
         bh = max(t.px(54), 44)
-        top = h // 3
         width = min(w - 2 * m, t.px(620))
-        x = (w - width) // 2
-        for k, (label, setting) in enumerate((("With the camera (a digital mirror)", "camera"),
-                                              ("With a mirror box (no camera)", "box"))):
-            rect = pygame.Rect(x, top + k * (bh + 16), width, bh)
-            self.button(rect, label, lambda s=setting: self.app.replace(MirrorScene(setting=s)),
-                        object_id="#primary" if k == 0 else None)
-        self.button(pygame.Rect(x, top + 2 * (bh + 16) + 16, width, bh), "Back", self.app.pop)
+        rows = [(label, lambda s=setting: self.app.replace(MirrorScene(setting=s)), None, None)
+                for label, setting in (("With the camera (a digital mirror)", "camera"),
+                                       ("With a mirror box (no camera)", "box"))] + [("Back", self.app.pop, None, None)]
+        top = max(h // 3, h // 12 + t.font(48, True).get_linesize() * 2)     # the words above keep some room
+        self.text_area = pygame.Rect(m, h // 12, w - 2 * m, top - h // 12 - 12)
+        self.menu(rows, pygame.Rect((w - width) // 2, top, width, h - top - m // 2), bh, 16)   # pages if need be
 
     def draw_background(self, surface: pygame.Surface) -> None:
         t = self.theme
-        w, h = surface.get_size()
-        m = max(40, w // 16)
-        y = draw_paragraph(surface, "Mirror therapy", t.font(48, True), t.fg, m, h // 12, w - 2 * m, "center")
-        draw_paragraph(surface, "Watch the reflection of your healthy side moving, so that the painful side seems to "
-                                "move easily. Both ways use the same prompts and timer.", t.font(26), t.muted, m,
-                       y + 10, w - 2 * m, "center")
+        draw_blocks(surface, t, [("Mirror therapy", 48, True, t.fg),
+                                 ("Watch the reflection of your healthy side moving, so that the painful side seems "
+                                  "to move easily. Both ways use the same prompts and timer.", 26, False, t.muted)],
+                    self.text_area)

@@ -38,7 +38,19 @@ class ProgrammeScene(GuiScene):
             self.button(pygame.Rect(m + k * (width + 16), y, width, bh), label, action)
 
     def draw_background(self, surface: pygame.Surface) -> None:
-        t = self.theme
+        """The page at the user's text size, or a step smaller (never below 100 %) until it ends above the
+        buttons: at large text sizes nothing runs off the screen."""
+        limit = min((f.element.rect.top for f in self.focusables), default=surface.get_height()) - 8
+        key = (surface.get_size(), self.theme, self.message)
+        if getattr(self, "_fitted", (None,))[0] != key:
+            t, scratch = self.theme, pygame.Surface(surface.get_size())
+            while t.text_scale > 1.0 and self._draw_page(scratch, t) > limit:
+                t = t.scaled(t.text_scale - 0.1)
+            self._fitted = (key, t)
+        self._draw_page(surface, self._fitted[1])
+
+    def _draw_page(self, surface: pygame.Surface, t) -> int:
+        """Draw the page with theme ``t``; returns the y below its lowest line."""
         w, h = surface.get_size()
         m = max(30, w // 30)
         st = self.status
@@ -76,6 +88,7 @@ class ProgrammeScene(GuiScene):
                                      t.font(20), t.fg, right_x, right_y, col) + 2
         for note in st.notes:
             right_y = draw_paragraph(surface, note, t.font(20), t.muted, right_x, right_y + 6, col)
+        return max(left_y, right_y)
 
     # -- the patient's actions ---------------------------------------------------------------------
     def flare(self) -> None:

@@ -70,9 +70,23 @@ class ResultsScene(Scene):
         surface.blit(self.page, (0, 0), pygame.Rect(0, self.scroll, w, view_h))
         pygame.draw.rect(surface, t.panel, (0, view_h, w, footer_h))
         more = self.page.get_height() - view_h - self.scroll > 0
-        text = "Enter: practise again     Backspace: home" + ("     Down arrow: more below" if more else "")
-        font = fit_font(t, text, 26, w - 40)
-        draw_text(surface, text, font, t.accent, (w // 2, view_h + footer_h // 2), "center")
+        self.buttons = self._footer_buttons(w, view_h, footer_h, more)
+        for intent, (rect, label) in self.buttons.items():     # buttons: the mouse and touch can do it all
+            font = fit_font(t, label, 26, rect.width - 16)
+            pygame.draw.rect(surface, t.accent if intent is Intent.CONFIRM else t.muted, rect, width=3, border_radius=12)
+            draw_text(surface, label, font, t.accent if intent is Intent.CONFIRM else t.fg, rect.center, "center")
+
+    def _footer_buttons(self, w: int, top: int, height: int, more: bool) -> dict[Intent, tuple[pygame.Rect, str]]:
+        labels = {Intent.CONFIRM: "Practise again (Enter)", Intent.BACK: "Home (Backspace)"}
+        if more:
+            labels[Intent.DOWN] = "More below (Down arrow)"
+        gap = 16
+        each = (w - 40 - gap * (len(labels) - 1)) // len(labels)
+        return {intent: (pygame.Rect(20 + k * (each + gap), top + 6, each, height - 12), label)
+                for k, (intent, label) in enumerate(labels.items())}
+
+    def pointer_targets(self) -> dict[Intent, pygame.Rect]:
+        return {intent: rect for intent, (rect, _) in getattr(self, "buttons", {}).items()}
 
     # -- the page ----------------------------------------------------------------------------------
     def _render_page(self, w: int) -> pygame.Surface:
