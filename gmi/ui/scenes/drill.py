@@ -17,7 +17,7 @@ import pygame
 
 from gmi import __version__
 from gmi.core.errors import GmiError
-from gmi.core.intents import InputMethod, Intent, TimedIntent
+from gmi.core.intents import Intent, TimedIntent
 from gmi.core.laterality import (FEEDBACK_MS, FIXATION_MS, DrillSettings, Mode, Outcome, OutcomeKind, design_trials,
                                  judge)
 from gmi.core.postures import PART_NOUNS
@@ -155,11 +155,29 @@ class DrillScene(Scene):
     def on_resize(self) -> None:
         self.images.clear()   # pictures are scaled to the window
 
+    def _pause_button(self) -> pygame.Rect:
+        font = self.theme.font(24, True)
+        return pygame.Rect(12, 10, font.size("Pause")[0] + 40, font.get_linesize() + 16)
+
+    def _menu_buttons(self) -> tuple[pygame.Rect, pygame.Rect]:
+        """The two buttons of the ready and pause screens (for mouse, touch and dwell users)."""
+        w, h = self.app.screen.get_size()
+        bh = max(self.theme.px(64), 48)
+        bw = min((w - 90) // 2, self.theme.px(420))
+        y = h - bh - max(20, h // 20)
+        return pygame.Rect(w // 2 - bw - 15, y, bw, bh), pygame.Rect(w // 2 + 15, y, bw, bh)
+
     def pointer_targets(self) -> dict[Intent, pygame.Rect]:
-        if self.state.phase != "stimulus" and self.state.phase != "fixation":
-            return {}
-        _, left, right = self._layout()
-        return {Intent.LEFT: left, Intent.RIGHT: right}
+        """Everything a click or touch can do here: answers and Pause while pictures run; the buttons of
+        the ready and pause screens otherwise. Dwell uses only the two answer areas."""
+        phase = self.state.phase
+        if phase in ("fixation", "stimulus", "feedback"):
+            _, left, right = self._layout()
+            return {Intent.LEFT: left, Intent.RIGHT: right, Intent.PAUSE: self._pause_button()}
+        if phase in ("ready", "paused"):
+            first, second = self._menu_buttons()
+            return {Intent.CONFIRM: first, Intent.BACK: second}
+        return {}
 
     def _image_for(self, stim: Stimulus) -> pygame.Surface:
         key = f"{stim.file}@{stim.rotation_deg}"
@@ -196,7 +214,9 @@ class DrillScene(Scene):
         answer_target(surface, right, hint_right, t.right, t, progress if which is Intent.RIGHT else 0.0)
         done = len(self.state.answered)
         draw_text(surface, f"{done} of {len(self.trials)}", t.font(22), t.muted, (image.right, 12), "topright")
-        draw_text(surface, "Esc: pause", t.font(22), t.muted, (12, 12))
+        pause = self._pause_button()
+        panel(surface, pause, t, t.muted)
+        draw_text(surface, "Pause", t.font(24, True), t.fg, pause.center, "center")
 
     def draw(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -252,9 +272,10 @@ class DrillScene(Scene):
             (f"Left or right {noun}?", 48, True, t.fg),
             (f"{how} Answer as quickly and as accurately as you can: {s.trials} pictures, up to "
              f"{s.time_limit_s:g} s each.", 28, False, t.fg),
-            (f"{mode} Esc pauses at any time; nothing you answered is lost.", 28, False, t.fg),
-            ("Press Enter or Space, or click, to start.  Backspace: go back.", 28, True, t.accent),
-        ], pygame.Rect(60, h // 10, w - 120, h - h // 5))
+            (f"{mode} Esc or the Pause button stops at any time; nothing you answered is lost.", 28, False, t.fg),
+            ("Enter or Space: start.  Backspace: go back.", 28, True, t.accent),
+        ], pygame.Rect(60, h // 12, w - 120, self._menu_buttons()[0].top - h // 12 - 20))
+        self._draw_menu_buttons(surface, "Start", "Back")
 
     def _draw_paused(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -262,15 +283,25 @@ class DrillScene(Scene):
         w, h = surface.get_size()
         draw_blocks(surface, t, [
             ("Paused", 48, True, t.fg),
-            (f"{len(self.state.answered)} answers are saved. Take your time.", 28, False, t.fg),
+            (f"{len(self.state.answered)} of {len(self.trials)} pictures done and saved. Take your time.",
+             28, False, t.fg),
             ("Enter or Space: carry on.   Backspace: finish now and see the results.", 28, True, t.accent),
-        ], pygame.Rect(60, h // 6, w - 120, h - h // 3))
+        ], pygame.Rect(60, h // 8, w - 120, self._menu_buttons()[0].top - h // 8 - 20))
+        self._draw_menu_buttons(surface, "Carry on", "Finish now")
+
+    def _draw_menu_buttons(self, surface: pygame.Surface, first: str, second: str) -> None:
+        t = self.theme
+        a, b = self._menu_buttons()
+        which, progress = (self.dwell.progress(time.perf_counter_ns()) if self.ctx.prefs.input_method == "dwell"
+                           else (None, 0.0))
+        answer_target(surface, a, first, t.accent, t, progress if which is Intent.CONFIRM else 0.0, highlight=True)
+        answer_target(surface, b, second, t.muted, t, progress if which is Intent.BACK else 0.0)
 
     # -- input -------------------------------------------------------------------------------------
     def handle(self, intent: TimedIntent) -> None:
         phase, i = self.state.phase, intent.intent
         if phase == "ready":
-            if i in (Intent.CONFIRM, Intent.TAP) or (i in (Intent.LEFT, Intent.RIGHT) and intent.method is not InputMethod.KEYS):
+            if i in (Intent.CONFIRM, Intent.TAP):
                 self._start()
             elif i in (Intent.BACK, Intent.PAUSE):
                 self.app.pop()
@@ -282,12 +313,9 @@ class DrillScene(Scene):
         elif i is Intent.PAUSE:
             self._pause()
 
-    def handle_raw(self, event: pygame.event.Event) -> None:
-        if self.state.phase == "ready" and event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            self._start()
-
     def _pause(self) -> None:
         self.state.phase = "paused"
+        self.dwell.reset()
         if self.session_id is not None:
             self.ctx.db.update_session(self.session_id, timing=self.timing.to_dict())
 
@@ -295,6 +323,12 @@ class DrillScene(Scene):
     def update(self, dt_s: float) -> None:
         phase = self.state.phase
         now = time.perf_counter_ns()
+        if phase in ("ready", "paused") and self.ctx.prefs.input_method == "dwell":
+            hit = self.dwell.update(pygame.mouse.get_pos(), self.pointer_targets(), now)
+            if hit is not None:
+                self.dwell.reset()
+                self.handle(hit)
+                return
         if phase in ("fixation", "feedback"):
             self._count_frame(dt_s)
         if phase == "fixation" and now - self.phase_started_ns >= self.fixation_ns:
@@ -327,6 +361,7 @@ class DrillScene(Scene):
         """Poll input (no redraw) until an answer, Esc, close or the time limit."""
         keymap, targets = self.ctx.keymap, self.pointer_targets()
         dwell = self.ctx.prefs.input_method == "dwell"
+        answer_areas = {i: r for i, r in targets.items() if i in (Intent.LEFT, Intent.RIGHT)}
         events: list[TimedIntent] = []
         resized: list[pygame.event.Event] = []   # for the app, once the wait is over
         last = onset_ns
@@ -342,7 +377,7 @@ class DrillScene(Scene):
                 if ti is not None:
                     events.append(ti)
             if dwell:
-                hit = self.dwell.update(pygame.mouse.get_pos(), targets, now)
+                hit = self.dwell.update(pygame.mouse.get_pos(), answer_areas, now)
                 if hit is not None:
                     events.append(hit)
                 if now >= next_redraw:

@@ -12,7 +12,7 @@ from gmi.core.laterality import Cell, Mode
 from gmi.core.norms import LR_THRESHOLD_LABEL, norm_for
 from gmi.report.laterality import SessionResult, recent_results, session_result
 from gmi.ui.app import Scene
-from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel
+from gmi.ui.widgets import answer_target, draw_paragraph, draw_text, fit_font, panel
 
 ROTATION_NAMES = {0: "upright", 45: "45° clockwise", 90: "90° clockwise", 135: "135° clockwise",
                   180: "upside down", 225: "135° anticlockwise", 270: "90° anticlockwise", 315: "45° anticlockwise"}
@@ -58,21 +58,38 @@ class ResultsScene(Scene):
         if event.type == pygame.MOUSEWHEEL:
             self.scroll -= event.y * self.theme.px(60)
 
+    def _footer(self) -> tuple[pygame.Rect, dict[Intent, pygame.Rect]]:
+        """The footer and its buttons: practise again, home, and up/down while the page scrolls."""
+        t = self.theme
+        w, h = self.app.screen.get_size()
+        bh = max(t.px(44), 40)
+        footer = pygame.Rect(0, h - bh - 20, w, bh + 20)
+        labels = [(Intent.CONFIRM, "Practise again"), (Intent.BACK, "Home"), (Intent.UP, "Up"), (Intent.DOWN, "Down")]
+        gap = 12
+        bw = (w - gap * (len(labels) + 1)) // len(labels)
+        return footer, {i: pygame.Rect(gap + k * (bw + gap), footer.y + 10, bw, bh) for k, (i, _) in enumerate(labels)}
+
+    def pointer_targets(self) -> dict[Intent, pygame.Rect]:
+        return self._footer()[1]
+
     def draw(self, surface: pygame.Surface) -> None:
         t = self.theme
         w, h = surface.get_size()
         if self.page is None or self.page.get_width() != w:
             self.page = self._render_page(w)
-        footer_h = t.font(26, True).get_linesize() + 24
-        view_h = h - footer_h
+        footer, buttons = self._footer()
+        view_h = footer.y
         self.scroll = max(0, min(self.scroll, self.page.get_height() - view_h))
         surface.fill(t.bg)
         surface.blit(self.page, (0, 0), pygame.Rect(0, self.scroll, w, view_h))
-        pygame.draw.rect(surface, t.panel, (0, view_h, w, footer_h))
-        more = self.page.get_height() - view_h - self.scroll > 0
-        text = "Enter: practise again     Backspace: home" + ("     Down arrow: more below" if more else "")
-        font = fit_font(t, text, 26, w - 40)
-        draw_text(surface, text, font, t.accent, (w // 2, view_h + footer_h // 2), "center")
+        pygame.draw.rect(surface, t.panel, footer)
+        more_below = self.page.get_height() - view_h - self.scroll > 0
+        names = {Intent.CONFIRM: "Practise again (Enter)", Intent.BACK: "Home (Backspace)",
+                 Intent.UP: "Up" if self.scroll > 0 else "", Intent.DOWN: "More below" if more_below else ""}
+        for intent, rect in buttons.items():
+            if names[intent]:
+                answer_target(surface, rect, names[intent], t.accent if intent is Intent.CONFIRM else t.muted, t,
+                              highlight=intent is Intent.CONFIRM)
 
     # -- the page ----------------------------------------------------------------------------------
     def _render_page(self, w: int) -> pygame.Surface:
