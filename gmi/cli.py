@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "gmi.commands.drill",
     "gmi.commands.results",
     "gmi.commands.plan",
+    "gmi.commands.stimuli",
 )
 
 
