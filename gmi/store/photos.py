@@ -96,7 +96,7 @@ def normalise_photo(path: Path):
     except PhotoRejected:
         raise
     except UnidentifiedImageError:
-        raise PhotoRejected("is not a JPEG or PNG image") from None
+        raise PhotoRejected("is not a JPEG or PNG image (or is too damaged to tell)") from None
     except Image.DecompressionBombError:
         raise PhotoRejected(f"has too many pixels (the limit is {MAX_PIXELS // 1_000_000} megapixels)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
