@@ -19,6 +19,7 @@ PLAIN = {
 }
 TEXTURES = ("wood", "linen", "stone", "knit", "marble", "tiles")
 SCENES = ("table", "bed", "kitchen", "garden", "sofa", "desk")
+FIGURE_SCENES = ("room", "gym", "park", "sofa", "hall", "garden")   # places a whole person stands in
 
 
 def background(name: str, size: int, seed: int, flip: bool = False) -> np.ndarray:
@@ -81,12 +82,12 @@ def _stone(size: int, seed: int) -> np.ndarray:
     x, y = _grid(size)
     base = fbm2(x * 5, y * 5, 4, seed)
     img = _mix((0.82, 0.81, 0.79), (0.72, 0.71, 0.69), base)
-    for k, colour in enumerate(((0.42, 0.41, 0.40), (0.62, 0.54, 0.47), (0.93, 0.92, 0.90))):
+    for k, colour in enumerate(((0.56, 0.55, 0.54), (0.68, 0.62, 0.56), (0.90, 0.89, 0.87))):
         n = value3(x * 95 + k * 13.1, y * 95 + k * 7.7, np.full_like(x, k * 3.3), seed + 11 + k)
         n = n * 0.7 + 0.3 * value3(x * 31 + k, y * 31, np.full_like(x, k * 1.7), seed + 21 + k)
-        mask = np.clip((n - 0.66) / 0.06, 0, 1)
+        mask = np.clip((n - 0.70) / 0.05, 0, 1)
         img = img * (1 - mask[..., None]) + np.asarray(colour, np.float32) * mask[..., None]
-    return box_blur(img, 1, 1)
+    return box_blur(img, 2, 1)
 
 
 def _knit(size: int, seed: int) -> np.ndarray:
@@ -220,5 +221,69 @@ def _desk(size: int, seed: int) -> np.ndarray:
     return box_blur(img, 3)
 
 
-_MAKERS = {"wood": _wood, "linen": _linen, "stone": _stone, "knit": _knit, "marble": _marble, "tiles": _tiles,
+def _floor(x, y, horizon: float, near, far, seed: int, boards: bool = True) -> np.ndarray:
+    """A floor receding to ``horizon``: colour from far to near, plank lines converging."""
+    depth = np.clip((y - horizon) / (1 - horizon), 0.02, 1)
+    base = _mix(far, near, depth)
+    if boards:
+        u = (x - 0.5) / depth
+        lines = np.abs(u * 6 - np.round(u * 6)) < 0.02 / depth ** 0.3
+        base = base * (1 - 0.12 * lines[..., None])
+    return base * (0.95 + 0.08 * fbm2(x * 6, y * 20, 2, seed)[..., None])
+
+
+def _room(size: int, seed: int) -> np.ndarray:
+    x, y = _grid(size)
+    img = _mix((0.88, 0.86, 0.82), (0.80, 0.78, 0.74), y)
+    img = _paint(img, _soft_rect(x, y, 0.62, 0.08, 0.92, 0.55, 0.02), (0.96, 0.97, 0.96))   # window
+    img = _paint(img, _soft_rect(x, y, 0.765, 0.08, 0.785, 0.55, 0.004), (0.78, 0.76, 0.72))
+    img = _paint(img, _soft_rect(x, y, 0.05, 0.30, 0.22, 0.72, 0.01), (0.52, 0.40, 0.30))   # a cupboard
+    img = _paint(img, _blob(x, y, 0.14, 0.26, 0.07, 0.07), (0.40, 0.55, 0.36))                # a plant on it
+    horizon = 0.72
+    floor = _floor(x, y, horizon, (0.62, 0.48, 0.34), (0.70, 0.56, 0.40), seed)
+    m = np.clip((y - horizon) / 0.005, 0, 1)[..., None]
+    return box_blur(img * (1 - m) + floor * m, 4)
+
+
+def _gym(size: int, seed: int) -> np.ndarray:
+    x, y = _grid(size)
+    img = _mix((0.80, 0.84, 0.86), (0.74, 0.78, 0.80), y)
+    for k in range(7):                                     # wall bars
+        img = _paint(img, _soft_rect(x, y, 0.08 + k * 0.045, 0.1, 0.095 + k * 0.045, 0.74, 0.003), (0.72, 0.58, 0.40))
+    for k in range(9):
+        img = _paint(img, _soft_rect(x, y, 0.08, 0.12 + k * 0.07, 0.38, 0.13 + k * 0.07, 0.003), (0.70, 0.56, 0.38))
+    img = _paint(img, _soft_rect(x, y, 0.6, 0.62, 0.95, 0.74, 0.01), (0.30, 0.42, 0.60))      # rolled mats
+    horizon = 0.74
+    floor = _floor(x, y, horizon, (0.56, 0.60, 0.62), (0.64, 0.68, 0.70), seed, boards=False)
+    m = np.clip((y - horizon) / 0.005, 0, 1)[..., None]
+    return box_blur(img * (1 - m) + floor * m, 4)
+
+
+def _park(size: int, seed: int) -> np.ndarray:
+    x, y = _grid(size)
+    img = _mix((0.80, 0.87, 0.94), (0.70, 0.80, 0.86), y / 0.5)
+    trees = fbm2(x * 5, y * 4, 4, seed)
+    canopy = np.clip((trees - 0.35 - (y - 0.2) * 0.6) * 4, 0, 1) * (y < 0.7)
+    img = img * (1 - canopy[..., None]) + (np.array([0.36, 0.50, 0.30], np.float32) * (0.8 + 0.4 * trees[..., None])) * canopy[..., None]
+    horizon = 0.68
+    grass = _mix((0.46, 0.60, 0.34), (0.40, 0.54, 0.30), fbm2(x * 8, y * 30, 3, seed + 1))
+    path = np.abs(x - 0.5) < 0.08 + (y - horizon) * 0.5
+    ground = np.where(path[..., None], np.array([0.74, 0.68, 0.58], np.float32), grass)
+    m = np.clip((y - horizon) / 0.005, 0, 1)[..., None]
+    return box_blur(img * (1 - m) + ground * m, 5)
+
+
+def _hall(size: int, seed: int) -> np.ndarray:
+    x, y = _grid(size)
+    img = _mix((0.90, 0.88, 0.84), (0.84, 0.82, 0.78), y)
+    for cx in (0.12, 0.88):                                   # doors
+        img = _paint(img, _soft_rect(x, y, cx - 0.08, 0.18, cx + 0.08, 0.74, 0.01), (0.66, 0.56, 0.46))
+    img = _paint(img, _soft_rect(x, y, 0.35, 0.2, 0.65, 0.42, 0.01), (0.55, 0.62, 0.70))      # a picture
+    horizon = 0.74
+    floor = _floor(x, y, horizon, (0.72, 0.70, 0.66), (0.78, 0.76, 0.72), seed, boards=False)
+    m = np.clip((y - horizon) / 0.005, 0, 1)[..., None]
+    return box_blur(img * (1 - m) + floor * m, 4)
+
+
+_MAKERS = {"room": _room, "gym": _gym, "park": _park, "hall": _hall, "wood": _wood, "linen": _linen, "stone": _stone, "knit": _knit, "marble": _marble, "tiles": _tiles,
            "table": _table, "bed": _bed, "kitchen": _kitchen, "garden": _garden, "sofa": _sofa, "desk": _desk}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .backgrounds import PLAIN, SCENES, TEXTURES
+from .backgrounds import FIGURE_SCENES, PLAIN, SCENES, TEXTURES
 
 SKINS = ("light", "medium", "brown", "dark")
 HAND_ROTATIONS = tuple(range(0, 360, 45))
@@ -85,7 +85,8 @@ def jobs_for(spec: PartSpec) -> list[Job]:
                 elif level == 2:
                     bg = TEXTURES[(i * 5 + level) % len(TEXTURES)]
                 else:
-                    bg = SCENES[(i * 5 + level) % len(SCENES)]
+                    scenes = SCENES if spec.part in ("hands", "feet") else FIGURE_SCENES
+                    bg = scenes[(i * 5 + level) % len(scenes)]
                 jobs.append(Job(spec.part, view, posture, level, SKINS[k % len(SKINS)],
                                 spec.builds[(i // len(SKINS) + level) % len(spec.builds)], bg, bool((i // 2 + level) % 2),
                                 1 if (i + level) % 2 == 0 else -1, yaw, pitch, 1.22 if level == 3 else 1.0,

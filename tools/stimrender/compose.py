@@ -62,3 +62,18 @@ def compose(result: RenderResult, background_srgb: np.ndarray, shadow: np.ndarra
         bg = bg * shadow[..., None]
     out = subject * a + bg * (1 - a)
     return np.round(linear_to_srgb(out) * 255).astype(np.uint8)
+
+
+def contact_shadow(cam, points, size: int, radius_cm: float = 11.0, strength: float = 0.35) -> np.ndarray:
+    """Soft dark patches on the floor under the points where a figure rests (1 = no shadow)."""
+    shade = np.ones((size, size))
+    if not points:
+        return shade
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float64)
+    for p in points:
+        px, py, depth = cam.project(np.asarray(p)[None])[0]
+        rx = radius_cm * cam.focal / depth
+        ry = rx * max(0.25, abs(float(cam.forward[1])) + 0.15)
+        d2 = ((xs - px) / rx) ** 2 + ((ys - py) / ry) ** 2
+        shade *= 1 - strength * np.exp(-d2 * 2.2)
+    return shade

@@ -14,7 +14,7 @@ import numpy as np
 from .geometry import frame_from, rot_x, rot_y, rot_z, smoothstep, vec
 from .noise import fbm3
 from .materials import SkinTone, line_darkening, nail_albedo, nail_displacement, skin_base
-from .render import Surface
+from .render import Surface, points_by_leaf
 from .sdf import F32, BlendEach, Ellipsoid, Group, Leaf, RoundCone, Scene, TaperedBox
 from .skeleton import Segment, chain
 
@@ -104,7 +104,7 @@ def pose_foot(posture: str, build: Build) -> FootPose:
     return FootPose(segments, rot, joints, build)
 
 
-def build_foot_scene(pose: FootPose) -> Scene:
+def build_foot_scene(pose: FootPose, leg_length: float = 40.0) -> Scene:
     b = pose.build
     g, ln = b.girth, b.length
     rot = pose.rotation
@@ -140,15 +140,17 @@ def build_foot_scene(pose: FootPose) -> Scene:
         axis = end - start
         body.append(Leaf(RoundCone(r, r * 0.8, float(np.linalg.norm(axis))), rot @ start,
                          rot @ frame_from(axis, vec(0, 0, 1)), tag={"kind": "foot"}))
+    taper = min(leg_length / 40.0, 1.0)
     leg = [
-        Leaf(RoundCone(2.7 * g, 4.2 * g, 40.0, 1.0, 1.1), vec(0.1, -0.6, 0.5), frame_from(vec(0, -0.04, 1), vec(0, 1, 0)),
-             tag={"kind": "leg"}),
-        Leaf(Ellipsoid(4.3 * g, 4.1 * g, 10.0), vec(0.4, -1.8, 24.0), tag={"kind": "leg"}),         # calf
+        Leaf(RoundCone(2.7 * g, (2.7 + 1.5 * taper) * g, leg_length, 1.0, 1.1), vec(0.1, -0.6, 0.5),
+             frame_from(vec(0, -0.04, 1), vec(0, 1, 0)), tag={"kind": "leg"}),
         Leaf(RoundCone(0.95, 1.35, 12.0), vec(0.25, -3.7, -3.0), frame_from(vec(0, 0.09, 1), vec(0, 1, 0)),
              tag={"kind": "leg"}),                                                                     # Achilles tendon
         Leaf(Ellipsoid(0.7, 0.9, 1.05), vec(-2.45 * g, 0.35, 0.7), tag={"kind": "leg"}),              # medial malleolus
         Leaf(Ellipsoid(0.65, 0.85, 1.05), vec(2.5 * g, -0.75, -0.3), tag={"kind": "leg"}),            # lateral malleolus
     ]
+    if leg_length > 20:
+        leg.append(Leaf(Ellipsoid(4.3 * g, 4.1 * g, 10.0), vec(0.4, -1.8, 24.0), tag={"kind": "leg"}))   # calf
     foot = Group([Group(body[:n_body], 2.0), Group(body[n_body:], 0.5)], 0.8)
     toes = []
     for name in TOES:
@@ -169,14 +171,9 @@ def foot_surface(scene: Scene, pose: FootPose, tone: SkinTone, seed: int = 0):
     inv = pose.rotation.T.astype(F32)
 
     def surface(leaf_ids: np.ndarray, p: np.ndarray, n: np.ndarray) -> Surface:
-        m = p.shape[1]
-        albedo = np.zeros((3, m), dtype=F32)
-        spec = np.full(m, 0.18, dtype=F32)
-        gloss = np.full(m, 16.0, dtype=F32)
-        sss = np.ones(m, dtype=F32)
-        for lid in np.unique(leaf_ids):
-            sel = np.nonzero(leaf_ids == lid)[0]
-            leaf = leaves[int(lid)]
+        out = Surface.uniform(p.shape[1], 0.18, 16.0, 1.0)
+        albedo, spec, gloss, sss = out.albedo, out.spec, out.gloss, out.sss
+        for leaf, sel in points_by_leaf(leaves, leaf_ids):
             ps, ns = p[:, sel], n[:, sel]
             kind = leaf.tag.get("kind")
             if kind == "leg":
@@ -206,7 +203,7 @@ def foot_surface(scene: Scene, pose: FootPose, tone: SkinTone, seed: int = 0):
                 heel_tint = smoothstep(-1.0, -4.0, fp[1]) * sole * F32(0.08)
                 base = base * (1 + heel_tint * np.array([0.02, 0.0, -0.12], F32)[:, None])
                 albedo[:, sel] = base * (1 - F32(tone.crease) * wr[None])
-        return Surface(albedo, spec, gloss, sss)
+        return out
 
     return surface
 
@@ -234,7 +231,7 @@ VIEW_SETUPS = {
     "inner": (vec(-1.0, 0.0, 0.15), vec(0, 0, 1)),      # from the midline side (medial, right foot: -x)
     "outer": (vec(1.0, 0.0, 0.15), vec(0, 0, 1)),
 }
-PX_PER_CM = 13.0
+PX_PER_CM = 14.0
 
 
 def foot_spheres(pose: FootPose) -> list[tuple[np.ndarray, float]]:
@@ -252,7 +249,8 @@ def foot_shot(view: str, posture: str, build: str, tone: str, *, light_side: int
     from .stage import Shot, frame_subject, look_from, studio_lighting
 
     pose = pose_foot(posture, BUILDS[build])
-    scene = build_foot_scene(pose)
+    # seen from below, the leg runs away behind the foot: a short one keeps its cut end out of sight
+    scene = build_foot_scene(pose, leg_length=9.0 if view == "sole" else 40.0)
     spheres = foot_spheres(pose)
     centres = np.array([c for c, _ in spheres])
     target = (centres.min(axis=0) + centres.max(axis=0)) / 2

@@ -14,7 +14,7 @@ import numpy as np
 from .geometry import axis_angle, frame_from, normalize, rot_x, rot_z, smoothstep, vec
 from .materials import (SkinTone, bezier, line_darkening, nail_albedo, nail_displacement, polyline_distance,
                         skin_base, srgb_to_linear)
-from .render import Surface
+from .render import Surface, points_by_leaf
 from .sdf import F32, BlendEach, Ellipsoid, Group, Leaf, RoundCone, Scene, TaperedBox
 from .skeleton import Segment, chain, segment_sphere_gap
 
@@ -316,20 +316,26 @@ def _palm_lines(build: Build) -> list[tuple[np.ndarray, float]]:
     return [(pts * s, k) for pts, k in lines]
 
 
+def _dorsal_veins(build: Build) -> list[np.ndarray]:
+    """The superficial veins on the back of the hand (right hand frame, cm): faint bluish lines."""
+    s = np.array([build.girth, build.length])
+    veins = [bezier((-1.6, 8.1), (-0.3, 4.8), (-1.0, 0.4)), bezier((1.9, 7.7), (1.5, 4.2), (0.5, 0.6)),
+             bezier((-0.5, 4.3), (0.4, 4.9), (1.5, 4.7)), bezier((-2.6, 5.6), (-2.9, 2.6), (-1.9, 0.2)),
+             bezier((0.3, 8.3), (0.2, 6.8), (0.5, 5.3))]
+    return [pts * s for pts in veins]
+
+
 def hand_surface(scene: Scene, pose: HandPose, tone: SkinTone, seed: int = 0):
     leaves = scene.leaf_list
     lines = _palm_lines(pose.build)
+    veins = _dorsal_veins(pose.build)
+    vein_tint = np.array([-0.10, -0.05, 0.01], F32)[:, None] * F32(1.0 if tone.name in ("light", "medium") else 0.4)
     ball_col = srgb_to_linear((206, 222, 70)).astype(F32)
 
     def surface(leaf_ids: np.ndarray, p: np.ndarray, n: np.ndarray) -> Surface:
-        m = p.shape[1]
-        albedo = np.zeros((3, m), dtype=F32)
-        spec = np.full(m, 0.22, dtype=F32)
-        gloss = np.full(m, 18.0, dtype=F32)
-        sss = np.ones(m, dtype=F32)
-        for lid in np.unique(leaf_ids):
-            sel = np.nonzero(leaf_ids == lid)[0]
-            leaf = leaves[int(lid)]
+        out = Surface.uniform(p.shape[1], 0.22, 18.0, 1.0)
+        albedo, spec, gloss, sss = out.albedo, out.spec, out.gloss, out.sss
+        for leaf, sel in points_by_leaf(leaves, leaf_ids):
             ps, ns = p[:, sel], n[:, sel]
             kind = leaf.tag.get("kind")
             if kind == "ball":
@@ -349,6 +355,13 @@ def hand_surface(scene: Scene, pose: HandPose, tone: SkinTone, seed: int = 0):
             palmar = palmar * (F32(0.35) + F32(0.65) * smoothstep(-2.5, 0.8, ps[1]))
             base = skin_base(tone, palmar, ps, seed)
             dark = np.zeros(sel.size, dtype=F32)
+            if kind in ("palm", "arm"):
+                on_back = smoothstep(0.35, 0.75, ns[2])
+                vein = np.zeros(sel.size, dtype=F32)
+                for pts in veins:
+                    dist, t = polyline_distance(ps[0], ps[1], pts)
+                    vein = np.maximum(vein, np.exp(-(dist / F32(0.16)) ** 2) * smoothstep(0.0, 0.15, t) * smoothstep(1.0, 0.8, t))
+                base = base * (1 + vein_tint * (vein * on_back)[None])
             if kind == "palm":
                 on_palm = smoothstep(-0.2, -0.6, ns[2])
                 for pts, k in lines:
@@ -366,7 +379,7 @@ def hand_surface(scene: Scene, pose: HandPose, tone: SkinTone, seed: int = 0):
                     tipred = smoothstep(0.4, 1.0, local_p[1] / F32(leaf.tag["length"])) * (1 - nail)
                     base = base * (1 - 0.06 * tipred[None] * np.array([0.0, 1.0, 1.0], F32)[:, None])
             albedo[:, sel] = base * (1 - F32(tone.crease) * np.clip(dark, 0, 1.4)[None])
-        return Surface(albedo, spec, gloss, sss)
+        return out
 
     return surface
 

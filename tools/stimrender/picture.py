@@ -10,7 +10,7 @@ import numpy as np
 
 from .backgrounds import background
 from .catalog import Job, make_shot
-from .compose import cast_shadow, compose
+from .compose import cast_shadow, compose, contact_shadow
 from .render import render
 
 IMAGE_EXT = "webp"
@@ -29,11 +29,13 @@ class Picture:
 def render_job(job: Job, size: int = 512) -> Picture:
     start = time.perf_counter()
     shot = make_shot(job, size)
-    result = render(shot.scene, shot.camera, shot.lighting, shot.surface, shot.cell)
+    result = render(shot.scene, shot.camera, shot.lighting, shot.surface, shot.cell, shot.bounds)
     bg = background(job.background, size, job.seed, job.background_flip)
     # the backdrop shadow falls away from the key light
     offset = (int(size * 0.028), int(size * 0.022 * job.light_side))
     shadow = cast_shadow(result.alpha, offset, max(2, size // 60), 0.22 if job.level == 1 else 0.16)
+    if shot.contacts:
+        shadow = shadow * contact_shadow(shot.camera, shot.contacts, size)
     pixels = compose(result, bg, shadow)
     names = list(shot.landmarks)
     pts = np.array([shot.landmarks[n] for n in names])

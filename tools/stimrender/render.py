@@ -86,6 +86,20 @@ class Surface:
     sss: np.ndarray         # (M,) 0 = plain diffuse, 1 = skin-like light bleeding
 
 
+    @classmethod
+    def uniform(cls, m: int, spec: float, gloss: float, sss: float) -> "Surface":
+        """A surface of ``m`` points, black until a material paints it."""
+        return cls(np.zeros((3, m), dtype=F32), np.full(m, spec, dtype=F32), np.full(m, gloss, dtype=F32),
+                   np.full(m, sss, dtype=F32))
+
+
+def points_by_leaf(leaves: list, leaf_ids: np.ndarray):
+    """(leaf, indices) for every model part that some of the shaded points lie on."""
+    for lid in np.unique(leaf_ids):
+        if lid >= 0:
+            yield leaves[int(lid)], np.nonzero(leaf_ids == lid)[0]
+
+
 SurfaceFn = Callable[[np.ndarray, np.ndarray, np.ndarray], Surface]
 
 
@@ -152,10 +166,13 @@ class DistanceGrid:
 
     BRICK = 16
 
-    def __init__(self, root: Node, cell: float) -> None:
+    def __init__(self, root: Node, cell: float, bounds: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         leaves = root.leaves()
         lo = np.min([l.center - l.radius for l in leaves], axis=0) - 2 * cell
         hi = np.max([l.center + l.radius for l in leaves], axis=0) + 2 * cell
+        if bounds is not None:
+            # only what the camera can see (and what shadows it): the rest of the model is left out
+            lo, hi = np.maximum(lo, bounds[0]), np.minimum(hi, bounds[1])
         self.cell = float(cell)
         self.lo = lo
         self.shape = tuple(int(v) for v in np.ceil((hi - lo) / cell) + 1)
@@ -173,21 +190,57 @@ class DistanceGrid:
                     bhi = lo + np.array([i1 - 1, j1 - 1, k1 - 1]) * cell
                     corners = np.stack([blo, bhi], axis=1)
                     node = root.prune(_box_keep(corners, far))
+                    if node is None:
+                        # nothing within `far`: the gap between this brick and the nearest bounding sphere is a
+                        # lower bound for every point in it
+                        q = np.clip(centres, blo.astype(F32), bhi.astype(F32))
+                        gap = float(np.min(np.sqrt(np.sum((centres - q) ** 2, axis=1)) - radii))
+                        values[i0:i1, j0:j1, k0:k1] = max(gap, far)
+                        continue
                     gi, gj, gk = np.meshgrid(np.arange(i0, i1), np.arange(j0, j1), np.arange(k0, k1), indexing="ij")
                     pts = (lo[:, None] + np.stack([gi.ravel(), gj.ravel(), gk.ravel()]) * cell).astype(F32)
-                    if node is None:
-                        # nothing within `far`: the distance to the nearest bounding sphere is a lower bound
-                        diff = pts[:, :, None] - centres.T[:, None, :]
-                        d = np.min(np.sqrt(np.sum(diff * diff, axis=0)) - radii[None], axis=1)
-                        d = np.maximum(d, F32(far))
-                    else:
-                        d, _ = node.eval(pts)
-                        d = np.minimum(d, F32(far))
+                    d, _ = node.eval(pts)
+                    d = np.minimum(d, F32(far))
                     values[i0:i1, j0:j1, k0:k1] = d.reshape(gi.shape)
         self.values = values
         self.flat = values.ravel()
+        self._exact_nodes: dict[int, Node | None] = {}
+        self.exact_pad = 3.5 * cell + 1.0   # beyond the near band, normal and occlusion offsets
         self.hi = lo + (np.array(self.shape) - 1) * cell
         self._strides = np.array([self.shape[1] * self.shape[2], self.shape[2], 1], dtype=np.int64)
+
+    EXACT_BRICK = 24
+
+    def exact(self, root: Node, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The exact distance (and leaf ids), evaluating for each region of space only the parts of the model
+        that can matter there: a figure has dozens of parts, a point near the nose needs five of them."""
+        if p.shape[1] < 2048:
+            return root.eval(p)
+        span = F32(self.cell * self.EXACT_BRICK)
+        g = np.floor((p - self.lo.astype(F32)[:, None]) / span).astype(np.int64)
+        dims = np.ceil(np.array(self.shape) / self.EXACT_BRICK).astype(np.int64)
+        inside = np.all((g >= 0) & (g < dims[:, None]), axis=0)
+        key = np.where(inside, (g[0] * dims[1] + g[1]) * dims[2] + g[2], -1)
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        cuts = np.nonzero(np.diff(ks))[0] + 1
+        d = np.empty(p.shape[1], dtype=F32)
+        ids = np.empty(p.shape[1], dtype=np.int16)
+        for idx in np.split(order, cuts):
+            k = int(key[idx[0]])
+            node = self._exact_nodes.get(k, False) if k >= 0 else root
+            if node is False:
+                kk = np.array([k // (dims[1] * dims[2]), (k // dims[2]) % dims[1], k % dims[2]])
+                blo = self.lo + kk * self.cell * self.EXACT_BRICK
+                box = np.stack([blo, blo + self.cell * self.EXACT_BRICK], axis=1)
+                node = root.prune(_box_keep(box, self.exact_pad))
+                self._exact_nodes[k] = node
+            if node is None:   # nothing near: a safe lower bound
+                d[idx], ids[idx] = F32(self.exact_pad), -1
+                continue
+            dd, ii = node.eval(p[:, idx])
+            d[idx], ids[idx] = dd, ii
+        return d, ids
 
     def sample(self, p: np.ndarray) -> np.ndarray:
         """Approximate distance (error below one cell inside the grid; a lower bound outside it)."""
@@ -243,7 +296,7 @@ def _march(grid: DistanceGrid, root: Node, o, d, pix: float, max_steps: int = 10
         fp = F32(pix) * ta
         is_hit = np.zeros(active.size, dtype=bool)
         if near.size:
-            exact, _ = root.eval(p[:, near])
+            exact, _ = grid.exact(root, p[:, near])
             dist[near] = exact
             ratio = exact / fp[near]
             idx = active[near]
@@ -261,11 +314,11 @@ def _march(grid: DistanceGrid, root: Node, o, d, pix: float, max_steps: int = 10
     return t, hit, rmin, t_rmin
 
 
-def _normals(node: Node, p: np.ndarray, eps: float) -> np.ndarray:
+def _normals(grid: DistanceGrid, node: Node, p: np.ndarray, eps: float) -> np.ndarray:
     k = np.array([[1, -1, -1], [-1, -1, 1], [-1, 1, -1], [1, 1, 1]], dtype=F32)
     n = np.zeros_like(p)
     for kk in k:
-        dist, _ = node.eval(p + (kk * F32(eps))[:, None])
+        dist, _ = grid.exact(node, p + (kk * F32(eps))[:, None])
         n += kk[:, None] * dist[None]
     n /= np.maximum(np.linalg.norm(n, axis=0, keepdims=True), F32(1e-8))
     return n
@@ -305,8 +358,8 @@ def _soft_shadow(grid: DistanceGrid, p, direction, tmin: float, tmax: float, k: 
 
 def _shade(grid: DistanceGrid, root: Node, surface_fn: SurfaceFn, light: Lighting, p, view, pix_at):
     eps = float(max(0.002, np.median(pix_at) * 0.5))
-    n = _normals(root, p, eps)
-    _, leaf_ids = root.eval(p)
+    n = _normals(grid, root, p, eps)
+    _, leaf_ids = grid.exact(root, p)
     # occlusion and shadow rays start a little off the surface: the grid is coarser than the surface detail
     lift = F32(0.75 * grid.cell)
     # skin lets some light through: even the deepest crevice between two fingers is not black
@@ -366,9 +419,10 @@ def trace(grid: DistanceGrid, scene: Scene, cam: Camera, light: Lighting, surfac
     return color, cover, depth
 
 
-def render(scene: Scene, cam: Camera, light: Lighting, surface_fn: SurfaceFn, cell: float = 0.3) -> RenderResult:
+def render(scene: Scene, cam: Camera, light: Lighting, surface_fn: SurfaceFn, cell: float = 0.3,
+           bounds: tuple[np.ndarray, np.ndarray] | None = None) -> RenderResult:
     size = cam.size
-    grid = DistanceGrid(scene.root, cell)
+    grid = DistanceGrid(scene.root, cell, bounds)
     ys, xs = np.mgrid[0:size, 0:size]
     px = xs.ravel().astype(F32) + F32(0.5)
     py = ys.ravel().astype(F32) + F32(0.5)

@@ -275,3 +275,29 @@ class TaperedBox:
         box = RoundBox(max(self.hx0, self.hx1), self.hy, max(self.hz0, self.hz1), self.r)
         q = np.stack([p[0] / sx, p[1], p[2] / sz])
         return box.distance(q) * np.minimum(np.minimum(sx, sz), F32(1.0))
+
+
+class Subtract(Node):
+    """``node`` with ``cutter`` carved out, the edge rounded over ``k`` (eye sockets, the hollow of an ear)."""
+
+    def __init__(self, node: Node, cutter: Node, k: float) -> None:
+        self.node = node
+        self.cutter = cutter
+        self.k = float(k)
+        self.center, self.radius = node.center, node.radius
+
+    def eval(self, p):
+        d, idx = self.node.eval(p)
+        dc, _ = self.cutter.eval(p)
+        h = np.maximum(F32(self.k) - np.abs(d + dc), 0) / F32(self.k)
+        return np.maximum(d, -dc) + h * h * F32(self.k * 0.25), idx
+
+    def prune(self, keep, margin=0.0):
+        node = self.node.prune(keep, margin)
+        if node is None:
+            return None
+        cutter = self.cutter.prune(keep, margin + self.k)
+        return node if cutter is None else Subtract(node, cutter, self.k)
+
+    def leaves(self):
+        return self.node.leaves()

@@ -21,8 +21,24 @@ class Shot:
     surface: SurfaceFn
     landmarks: dict[str, np.ndarray]          # world positions of named anatomical points
     cell: float = 0.3                          # distance-grid spacing (cm)
-    ground_shadow: bool = False                # figures standing on a floor get a contact shadow
+    bounds: tuple[np.ndarray, np.ndarray] | None = None   # limit the distance grid to what can be seen
+    contacts: list[np.ndarray] = field(default_factory=list)  # floor points where the body rests
     info: dict = field(default_factory=dict)
+
+
+def view_bounds(cam: Camera, depth: float, margin: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The box around what the camera sees within +-depth of its target (plus a margin for shadows)."""
+    dist = float(np.linalg.norm(cam.target - cam.eye))
+    corners = []
+    for z in (dist - depth, dist + depth):
+        for sx in (-1, 1):
+            for sy in (-1, 1):
+                px = cam.size / 2 + sx * cam.size / 2
+                py = cam.size / 2 + sy * cam.size / 2
+                corners.append(cam.eye + cam.forward * z + cam.right * (px - cam.cx) / cam.focal * z
+                               - cam.upv * (py - cam.cy) / cam.focal * z)
+    pts = np.array(corners)
+    return pts.min(axis=0) - margin, pts.max(axis=0) + margin
 
 
 def studio_lighting(cam: Camera, side: int, key: float = 1.0) -> Lighting:
