@@ -319,8 +319,8 @@ def _head_leaves(H: Bone, outfit: Outfit) -> list:
         H.leaf(RoundCone(0.45, 0.8, 3.3), (0, 11.0, 8.75), rot_x(157), tag={"kind": "head"}),   # nose bridge
         ell(0.95, 0.85, 0.85, (0, 7.75, 9.95)),                # nose tip
         ell(0.7, 0.6, 0.65, (-0.9, 7.4, 9.25)), ell(0.7, 0.6, 0.65, (0.9, 7.4, 9.25)),  # nostril wings
-        ell(1.8, 0.42, 0.7, (0, 5.45, 8.45), kind="lips"),     # upper lip
-        ell(1.6, 0.48, 0.7, (0, 4.65, 8.25), kind="lips"),     # lower lip
+        ell(1.45, 0.42, 0.7, (0, 5.45, 8.45), kind="lips"),    # upper lip
+        ell(1.3, 0.48, 0.7, (0, 4.65, 8.25), kind="lips"),     # lower lip
         ell(0.8, 2.7, 1.7, (-7.3, 9.0, -0.3), rot_y(-18)), ell(0.8, 2.7, 1.7, (7.3, 9.0, -0.3), rot_y(18)),  # ears
     ]
     sockets = Group([ell(1.7, 1.0, 1.0, (-3.2, 10.4, 9.1)), ell(1.7, 1.0, 1.0, (3.2, 10.4, 9.1)),
@@ -355,7 +355,8 @@ class HairCap:
         d = Ellipsoid(self.rx, self.ry, self.rz).distance(p)
         # plane through the front hairline (y 3.4, z 8.6) and the nape (y -7.5, z -9.0), relative to the centre
         n = np.array([0.0, 17.6, -10.9]) / math.hypot(17.6, 10.9)
-        cut = -((p[1] - F32(3.4)) * F32(n[1]) + (p[2] - F32(8.6)) * F32(n[2]))
+        # ...and curves down over the temples towards the ears
+        cut = -((p[1] - F32(3.4)) * F32(n[1]) + (p[2] - F32(8.6)) * F32(n[2])) - F32(0.045) * p[0] * p[0]
         k = F32(1.2)     # a rounded edge, as hair thins out at the hairline
         h = np.maximum(k - np.abs(d - cut), 0) / k
         return np.maximum(d, cut) + h * h * k * F32(0.25)
@@ -474,7 +475,7 @@ def _face_detail(base: np.ndarray, q: np.ndarray, hair: np.ndarray, lips: np.nda
         out = out * (1 - brow[None] * F32(0.75)) + hair * brow[None] * F32(0.75)
     if on_lips:
         out = lips * np.ones_like(out[:1])
-        line = np.exp(-(((q[1] - F32(5.05)) / F32(0.1)) ** 2))
+        line = np.exp(-(((q[1] - F32(5.05)) / F32(0.1)) ** 2)) * smoothstep(1.5, 1.0, np.abs(q[0]))
         out = out * (1 - F32(0.45) * line[None])
     return out
 

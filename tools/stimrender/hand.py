@@ -63,7 +63,7 @@ class Posture:
 
 
 def _fist(abd: float = 0.0) -> tuple[float, float, float, float]:
-    return (abd, 86.0, 100.0, 50.0)
+    return (abd, 90.0, 106.0, 64.0)
 
 
 POSTURE_ANGLES: dict[str, Posture] = {
@@ -83,8 +83,8 @@ POSTURE_ANGLES: dict[str, Posture] = {
                        (25, 40, 95, 20, 15), thumb_target="index_tip"),
     "claw": Posture({"index": (-4, -12, 78, 62), "middle": (-1, -12, 80, 64), "ring": (3, -10, 80, 64), "little": (8, -8, 78, 60)},
                     (35, 20, 70, 25, 50)),
-    "cupped": Posture({"index": (2, 26, 28, 14), "middle": (0, 26, 30, 14), "ring": (-2, 28, 32, 15), "little": (-5, 30, 34, 16)},
-                      (18, 45, 85, 12, 12)),
+    "cupped": Posture({"index": (2, 24, 26, 12), "middle": (0, 25, 28, 12), "ring": (-2, 27, 30, 13), "little": (-5, 30, 32, 14)},
+                      (5, 12, 60, 15, 10)),
     "holding_ball": Posture({"index": (-6, 0, 0, 0), "middle": (-1, 0, 0, 0), "ring": (4, 0, 0, 0), "little": (10, 0, 0, 0)},
                             (20, 55, 100, 10, 10), ball=3.4),
 }

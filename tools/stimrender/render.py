@@ -12,7 +12,6 @@ from .geometry import normalize
 from .sdf import F32, Node, Scene
 
 # Rotated-grid offsets (in pixels) for the extra samples taken at silhouettes and depth edges.
-STATS = []
 EDGE_SAMPLES = ((-0.125, -0.375), (0.375, -0.125), (0.125, 0.375), (-0.375, 0.125))
 
 
@@ -114,23 +113,6 @@ class RenderResult:
 
 # --- culling predicates -------------------------------------------------------------------------------------
 
-def _camera_keep(cam: Camera, x0: float, x1: float, y0: float, y1: float):
-    eye, fwd, right, up, f = cam.eye, cam.forward, cam.right, cam.upv, cam.focal
-
-    def keep(c: np.ndarray, r: float) -> bool:
-        v = c - eye
-        z = float(v @ fwd)
-        if z + r <= 0:
-            return False
-        if z - r <= 1e-3:
-            return True
-        px = cam.cx + f * float(v @ right) / z
-        py = cam.cy - f * float(v @ up) / z
-        pr = f * r / (z - r)
-        return not (px + pr < x0 or px - pr > x1 or py + pr < y0 or py - pr > y1)
-    return keep
-
-
 def _box_keep(points: np.ndarray, pad: float):
     lo = points.min(axis=1).astype(np.float64) - pad
     hi = points.max(axis=1).astype(np.float64) + pad
@@ -138,22 +120,6 @@ def _box_keep(points: np.ndarray, pad: float):
     def keep(c: np.ndarray, r: float) -> bool:
         q = np.clip(c, lo, hi)
         return float(np.sum((c - q) ** 2)) <= r * r
-    return keep
-
-
-def _direction_keep(points: np.ndarray, direction: np.ndarray, pad: float):
-    d = normalize(direction)
-    a = normalize(np.cross(d, [0.0, 0.0, 1.0] if abs(d[2]) < 0.9 else [1.0, 0.0, 0.0]))
-    b = np.cross(d, a)
-    p64 = points.astype(np.float64)
-    pa, pb, pd = a @ p64, b @ p64, d @ p64
-    a0, a1, b0, b1, dmin = pa.min() - pad, pa.max() + pad, pb.min() - pad, pb.max() + pad, pd.min() - pad
-
-    def keep(c: np.ndarray, r: float) -> bool:
-        ca, cb, cd = float(a @ c), float(b @ c), float(d @ c)
-        if cd + r < dmin:
-            return False
-        return not (ca + r < a0 or ca - r > a1 or cb + r < b0 or cb - r > b1)
     return keep
 
 
@@ -285,10 +251,9 @@ def _march(grid: DistanceGrid, root: Node, o, d, pix: float, max_steps: int = 10
     active = np.nonzero(np.isfinite(t0))[0]
     near_band = F32(2.5 * grid.cell)
     margin = F32(1.0 * grid.cell)
-    for step in range(max_steps):
+    for _ in range(max_steps):
         if active.size == 0:
             break
-        STATS.append(active.size)
         ta = t[active]
         p = o[:, active] + d[:, active] * ta
         dist = grid.sample(p) - margin

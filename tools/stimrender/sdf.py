@@ -88,18 +88,6 @@ class RoundBox:
         return outside + inside - F32(self.r)
 
 
-@dataclass(frozen=True)
-class Plane:
-    """Half-space below local y = 0 (a floor or a step top), bounded for culling by ``extent``."""
-    extent: float = 500.0
-
-    def bound(self) -> tuple[np.ndarray, float]:
-        return np.zeros(3), self.extent
-
-    def distance(self, p: np.ndarray) -> np.ndarray:
-        return p[1].copy()
-
-
 # --- tree nodes -------------------------------------------------------------------------------------------
 
 class Node:
