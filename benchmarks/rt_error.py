@@ -13,7 +13,6 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from gmi.core.laterality import DrillSettings  # noqa: E402
 from gmi.store.db import Database  # noqa: E402
 from gmi.ui.app import App, AppContext, open_window  # noqa: E402
 from gmi.ui.scenes.drill import DrillScene, load_library  # noqa: E402
+from tools.simpatient import post_key, run_drill  # noqa: E402
 
 TRIALS_PER_DRILL = 100
 DRILLS = int(os.environ.get("RT_BENCH_DRILLS", "11"))
@@ -54,27 +54,12 @@ def main() -> None:
         scene = DrillScene(settings, seed=drill, library=library, fixation_ms=5, feedback_ms=0, skip_ready=True,
                            on_done=lambda sid: app.pop())
         app.push(scene)
-        stop = threading.Event()
+        def respond(stim, onset: int, scene=scene) -> None:
+            target = onset + int(rng.uniform(0.03, 0.3) * 1e9)
+            time.sleep(max(0.0, (target - time.perf_counter_ns()) / 1e9))
+            truth[(scene.session_id, scene.state.index)] = post_key(pygame.K_LEFT) - onset
 
-        def respond() -> None:
-            seen = 0
-            while not stop.is_set():
-                st = scene.state
-                if st.phase == "stimulus" and st.onset_ns and st.onset_ns != seen:
-                    seen, index = st.onset_ns, st.index
-                    target = seen + int(rng.uniform(0.03, 0.3) * 1e9)
-                    time.sleep(max(0.0, (target - time.perf_counter_ns()) / 1e9))
-                    t_before = time.perf_counter_ns()
-                    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0, unicode="", scancode=0))
-                    truth[(scene.session_id, index)] = t_before - seen
-                time.sleep(0.0003)
-
-        thread = threading.Thread(target=respond, daemon=True)
-        thread.start()
-        while scene.state.phase != "done":
-            app.step(1 / 60)
-        stop.set()
-        thread.join()
+        run_drill(app, scene, respond)
         for row in db.laterality_trials(scene.session_id):
             true_ns = truth.get((scene.session_id, row["trial_index"]))
             if true_ns is not None and row["rt_ms"] is not None:

@@ -21,6 +21,14 @@ COMMAND_MODULES = (
     "gmi.commands.drill",
     "gmi.commands.results",
     "gmi.commands.plan",
+    "gmi.commands.mirror",
+    "gmi.commands.imagery",
+    "gmi.commands.programme",
+    "gmi.commands.analyze",
+    "gmi.commands.camera",
+    "gmi.commands.profiles",
+    "gmi.commands.demo",
+    "gmi.commands.export",
     "gmi.commands.stimuli",
 )
 
@@ -56,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which closed early: not a problem
+        sys.stderr.close()
+        return 0
     except Exception:  # last resort: never show a traceback; keep it for the developers
         log = _write_crash_log(args)
         print("gmi met an unexpected problem and stopped. Everything you answered so far is saved.\n"

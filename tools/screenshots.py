@@ -12,7 +12,6 @@ import os
 import random
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ import pygame  # noqa: E402
 from gmi.core.laterality import DrillSettings  # noqa: E402
 from gmi.store.db import Database  # noqa: E402
 from gmi.ui.app import App, AppContext, open_window  # noqa: E402
+from tools.simpatient import answer_key, post_key, run_drill  # noqa: E402
 
 
 def play_drill(app: App, settings: DrillSettings, seed: int, accuracy: float, rt_s: float) -> int:
@@ -32,28 +32,12 @@ def play_drill(app: App, settings: DrillSettings, seed: int, accuracy: float, rt
     rng = random.Random(seed)
     scene = DrillScene(settings, seed=seed, fixation_ms=1, feedback_ms=0, skip_ready=True, on_done=lambda sid: app.pop())
     app.push(scene)
-    stop = threading.Event()
+    def patient(stim, onset: int) -> None:
+        time.sleep(max(0.05, rng.gauss(rt_s, rt_s / 4)) * (1.25 if stim.side == "left" else 1.0))
+        right = rng.random() < accuracy
+        post_key(answer_key(stim.side if right else ("left" if stim.side == "right" else "right")))
 
-    def patient() -> None:
-        seen = 0
-        while not stop.is_set():
-            st = scene.state
-            if st.phase == "stimulus" and st.onset_ns != seen:
-                seen = st.onset_ns
-                stim = scene.trials[st.index]
-                time.sleep(max(0.05, rng.gauss(rt_s, rt_s / 4)) * (1.25 if stim.side == "left" else 1.0))
-                right = rng.random() < accuracy
-                side = stim.side if right else ("left" if stim.side == "right" else "right")
-                key = pygame.K_LEFT if side == "left" else pygame.K_RIGHT
-                pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
-            time.sleep(0.001)
-
-    t = threading.Thread(target=patient, daemon=True)
-    t.start()
-    while scene.state.phase != "done":
-        app.step(1 / 60)
-    stop.set()
-    t.join()
+    run_drill(app, scene, patient)
     return scene.session_id  # type: ignore[return-value]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -49,3 +50,29 @@ def open_database(args: argparse.Namespace):
     from gmi.store.db import Database
 
     return Database.open(data_dir_of(args))
+
+
+def camera_of(args: argparse.Namespace, given: str | None) -> str:
+    """The camera a command uses: ``given`` (its own option), else $GMI_CAMERA, else the profile's camera
+    (Settings; stored with the profile's prefs, see gmi.ui.app.Prefs.camera), else camera 0. Read without
+    creating a profile or opening a window."""
+    from gmi.core.errors import GmiError
+    from gmi.pose.sources import CAMERA_ENV, camera_spec
+
+    if given:
+        return given
+    from gmi.store.db import Database
+    from gmi.store.location import DB_FILENAME
+
+    preferred = None
+    data_dir = data_dir_of(args)
+    if not os.environ.get(CAMERA_ENV) and (data_dir / DB_FILENAME).is_file():
+        try:
+            db = Database.open(data_dir)
+            try:
+                preferred = db.profile(profile_of(args), create=False).settings.get("prefs", {}).get("camera")
+            finally:
+                db.close()
+        except GmiError:   # no such profile yet, or an unusable data directory: the default camera
+            pass
+    return camera_spec(preferred if isinstance(preferred, str) else None)

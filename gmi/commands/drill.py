@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from gmi.commands.args import add_common, bounded, data_dir_of, profile_of
+from gmi.commands.args import add_common, bounded
 from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE, Mode
 from gmi.core.stimuli import PARTS
 
@@ -27,30 +27,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gmi.store.db import Database
-    from gmi.ui.app import App, AppContext, open_window
-    from gmi.ui.scenes.drill import DrillScene, check_drill_can_run
+    from gmi.ui.launch import run_scene
 
-    db = Database.open(data_dir_of(args))
-    ctx = AppContext.load(db, profile_of(args), data_dir_of(args))
-    changes = {k: v for k, v in (("part", args.part), ("trials", args.trials), ("time_limit_s", args.time_limit),
-                                 ("level", args.level)) if v is not None}
-    if args.mode:
-        changes["mode"] = Mode(args.mode)
-    if args.part and args.part != ctx.drill.part:
-        changes["views"] = ()
-    ctx.drill = replace(ctx.drill, **changes).validate("command line")
-    if args.input:
-        ctx.prefs.input_method = args.input
-    library = check_drill_can_run(ctx)   # problems are reported here, before a window opens
-    ctx.save()
-    import pygame
+    def make_scene(ctx):
+        from gmi.ui.scenes.drill import DrillScene, check_drill_can_run
 
-    screen = open_window(args.fullscreen)
-    try:
-        app = App(screen, ctx)
-        app.push(DrillScene(seed=args.seed, library=library))
-        return app.run()
-    finally:
-        pygame.quit()
-        db.close()
+        changes = {k: v for k, v in (("part", args.part), ("trials", args.trials), ("time_limit_s", args.time_limit),
+                                     ("level", args.level)) if v is not None}
+        if args.mode:
+            changes["mode"] = Mode(args.mode)
+        if args.part and args.part != ctx.drill.part:
+            changes["views"] = ()
+        ctx.drill = replace(ctx.drill, **changes).validate("command line")
+        if args.input:
+            ctx.prefs.input_method = args.input
+        library = check_drill_can_run(ctx)   # problems are reported here, before a window opens
+        ctx.save()
+        return DrillScene(seed=args.seed, library=library)
+
+    return run_scene(args, make_scene)

@@ -99,25 +99,13 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_session(args: argparse.Namespace) -> int:
-    from gmi.commands.args import data_dir_of
     from gmi.store.exposure import require_current_plan
-    from gmi.ui.app import App, AppContext
+    from gmi.ui.launch import run_scene
 
-    db = open_database(args)
-    try:
-        ctx = AppContext.load(db, profile_of(args), data_dir_of(args))
-        require_current_plan(db, ctx.profile.id, ctx.profile.name)   # say so before a window opens
-        import pygame
-
-        from gmi.ui.app import open_window
+    def make_scene(ctx):
         from gmi.ui.scenes.exposure import ExposureScene
 
-        screen = open_window(args.fullscreen)
-        try:
-            app = App(screen, ctx)
-            app.push(ExposureScene(use_camera=not args.camera_free))
-            return app.run()
-        finally:
-            pygame.quit()
-    finally:
-        db.close()
+        require_current_plan(ctx.db, ctx.profile.id, ctx.profile.name)   # say so before a window opens
+        return ExposureScene(use_camera=not args.camera_free)
+
+    return run_scene(args, make_scene)

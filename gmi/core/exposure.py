@@ -83,13 +83,15 @@ class PoseSnapshot:
     ``frame`` is the preview to show (an RGB ``numpy.ndarray`` of shape (h, w, 3), uint8, skeleton already
     drawn on it) or None; ``reps`` are the repetitions finished since the previous snapshot (each handed
     out once); ``guidance`` is a short instruction ("step back so I can see your hips") or None;
-    ``lost`` is True once the camera has stopped for good (the session carries on by tapping)."""
+    ``lost`` is True once the camera has stopped for good (the session carries on by tapping); ``hold_s`` is
+    how long the current hold at the target has lasted, None while not holding."""
 
     angle_deg: float | None = None
     reps: tuple[RepResult, ...] = ()
     guidance: str | None = None
     frame: Any = None
     lost: bool = False
+    hold_s: float | None = None
 
 
 @runtime_checkable

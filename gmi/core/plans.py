@@ -20,15 +20,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gmi.core.errors import GmiError
-from gmi.core.movements import MOVEMENT_NAMES
+from gmi.core.movements import MOVEMENT_NAMES, MOVEMENTS, target_range_fix
+from gmi.core.programme import check_programme_table
 from gmi.core.tomlcheck import Checker, Table, TomlSource, load_toml, parse_toml
 
 FORMAT_VERSION = 1
 
-# The GMI programme table is validated by gmi/core/programme.py (imagery area). The lead wires it here:
-# a callable taking the ``[programme]`` tomlcheck.Table, recording problems on its checker, and returning
-# the parsed programme (kept as ``Plan.programme``). None: the table is kept raw and not checked here.
-PROGRAMME_VALIDATOR: Callable[[Table], Any] | None = None
+# The GMI programme table is validated by gmi/core/programme.py (imagery area): a callable taking the
+# ``[programme]`` tomlcheck.Table, recording problems on its checker, and returning the parsed programme
+# (kept as ``Plan.programme``). None: the table is kept raw and not checked here.
+PROGRAMME_VALIDATOR: Callable[[Table], Any] | None = check_programme_table
 
 SIDES = ("left", "right", "both")
 ACTIONS_AFTER_STOP = ("hold", "step_back")
@@ -65,24 +66,11 @@ DEFAULTS: dict[str, Default] = {
     "hierarchy.levels.rest_s": Default(60, _ADJUSTABLE),
 }
 
-# Angle targets a plan may set, per movement: from a small useful angle up to the top of normal active
-# range of motion (clinical goniometry norms, rounded up). Sided movements need ``side``; for trunk and
-# neck movements the side is the direction of bending or turning. sit_to_stand is counted, not angled.
-TARGET_RANGE_DEG: dict[str, tuple[float, float] | None] = {
-    "shoulder_flexion": (10, 180),
-    "shoulder_abduction": (10, 180),
-    "elbow_flexion": (10, 150),
-    "bilateral_arm_raise": (10, 180),
-    "trunk_forward_bend": (5, 120),
-    "trunk_side_bend": (5, 50),
-    "squat": (10, 140),
-    "sit_to_stand": None,
-    "neck_rotation": (10, 90),
-    "neck_side_bend": (5, 50),
-}
+# Angle targets come from the movement library (gmi/core/movements.toml, Movement.target_range): a plan
+# can only ask for what the camera can score. Sided movements need ``side``; for trunk and neck movements
+# the side is the direction of bending or turning.
 SIDED_MOVEMENTS = frozenset({"shoulder_flexion", "shoulder_abduction", "elbow_flexion", "trunk_side_bend",
                              "neck_rotation", "neck_side_bend"})
-assert set(TARGET_RANGE_DEG) == set(MOVEMENT_NAMES), "every movement needs a plausible target range"
 
 TOP_KEYS = ("format", "patient", "author", "title", "written", "review_by", "notes", "stop", "progression",
             "hierarchy", "programme")
@@ -425,13 +413,10 @@ def _levels(item: Table, movement: str | None, camera_free: bool, used: list[str
                               found=f"target_deg = {table.get('target_deg')!r}",
                               fix="remove target_deg, or replace activity with a movement")
             elif movement is not None:
-                span = TARGET_RANGE_DEG[movement]
-                if span is None:
-                    table.problem("target_deg", f"{movement} is counted, not measured by angle",
-                                  found=f"target_deg = {table.get('target_deg')!r}", fix="remove target_deg")
-                else:
-                    target = table.number("target_deg", span[0], span[1],
-                                          unit=f"degrees for {movement}")
+                low, high = MOVEMENTS[movement].target_range
+                target = table.number("target_deg", low, high, unit=f"degrees for {movement}",
+                                      range_fix=target_range_fix(MOVEMENTS[movement])
+                                      + "; a smaller first step can be an activity, logged by hand")
         if None in (reps, sets, hold, rest):
             continue
         levels.append(Level(number=number, reps=reps, sets=sets, hold_s=hold, rest_s=rest,  # type: ignore[arg-type]

@@ -370,12 +370,15 @@ class Table:
         return self._number(key, low, high, True, required, default, unit, example=example)
 
     def number(self, key: str, low: float, high: float, *, required: bool = False,
-               default: float | None = None, unit: str = "", example: str | None = None) -> float | None:
-        """A number (whole or decimal) in [low, high]; returned as written (int or float)."""
-        return self._number(key, low, high, False, required, default, unit, example=example)
+               default: float | None = None, unit: str = "", example: str | None = None,
+               range_fix: str | None = None) -> float | None:
+        """A number (whole or decimal) in [low, high]; returned as written (int or float). ``range_fix``
+        replaces the plain fix of an out-of-range value (to say why the range is what it is)."""
+        return self._number(key, low, high, False, required, default, unit, example=example, range_fix=range_fix)
 
     def _number(self, key: str | int, low: float, high: float, integer: bool, required: bool,
-                default: Any, unit: str, value: Any = _MISSING, example: str | None = None) -> Any:
+                default: Any, unit: str, value: Any = _MISSING, example: str | None = None,
+                range_fix: str | None = None) -> Any:
         suffix = f" {unit}" if unit else ""
         kind = "a whole number" if integer else "a number"
         allowed = f"{kind} from {_number_text(low)} to {_number_text(high)}{suffix}"
@@ -396,7 +399,7 @@ class Table:
             return None
         if value != value or not low <= value <= high:   # NaN fails both comparisons
             self.problem(key, "is out of range", found=f"{describe(value)}{suffix}", allowed=allowed,
-                         fix=f"use a value from {_number_text(low)} to {_number_text(high)}")
+                         fix=range_fix or f"use a value from {_number_text(low)} to {_number_text(high)}")
             return None
         return value
 

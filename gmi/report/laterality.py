@@ -63,8 +63,17 @@ def session_result(db: Database, session_id: int) -> SessionResult:
 
 
 def recent_results(db: Database, profile_id: int, last: int | None = None, part: str | None = None) -> list[SessionResult]:
-    """Oldest first; sessions with no answered trial are left out."""
-    rows = db.sessions(profile_id, "laterality")
-    out = [_result_of(db, r) for r in rows]
-    out = [r for r in out if r.results and (part is None or r.part == part)]
-    return out[-last:] if last else out
+    """Oldest first; sessions with no answered trial are left out. Only the ``last`` sessions are read (the
+    home screen asks for one every frame, whatever the length of the history)."""
+    sql = ("SELECT s.* FROM sessions s WHERE s.profile_id = ? AND s.kind = 'laterality'"
+           " AND EXISTS (SELECT 1 FROM laterality_trials t WHERE t.session_id = s.id)")
+    args: list[Any] = [profile_id]
+    if part is not None:
+        sql += " AND COALESCE(json_extract(s.settings_json, '$.part'), 'hands') = ?"   # the drill's default part
+        args.append(part)
+    sql += " ORDER BY s.started_at DESC, s.id DESC"
+    if last:
+        sql += " LIMIT ?"
+        args.append(last)
+    rows = db.conn.execute(sql, args).fetchall()
+    return [_result_of(db, r) for r in reversed(rows)]

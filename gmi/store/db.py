@@ -11,10 +11,11 @@ import os
 import sqlite3
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from gmi.core.errors import GmiError
 from gmi.store.location import DB_FILENAME, prepare_data_dir
@@ -125,11 +126,107 @@ MIGRATIONS: list[tuple[str, str]] = [
             decided_at TEXT NOT NULL
         );
     """),
+    ("0300_imagery_mirror_programme", """
+        CREATE TABLE guided_steps (            -- one row per step of an imagery or mirror session, when it ends
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            step_no INTEGER NOT NULL,          -- occurrence in the session, 0-based (mirror rounds repeat steps)
+            sequence_index INTEGER NOT NULL,   -- position of the step in its sequence file
+            part TEXT NOT NULL,
+            side TEXT NOT NULL,                -- left | right (resolved for the patient)
+            view TEXT NOT NULL,
+            posture TEXT NOT NULL,
+            mode TEXT,                         -- watch | eyes_open | eyes_closed, NULL for mirror
+            started_s REAL NOT NULL,           -- seconds since the session began (pauses included)
+            ended_s REAL NOT NULL,
+            active_s REAL NOT NULL,            -- watching / imagining / moving time, pauses excluded
+            repetitions_done INTEGER NOT NULL,
+            repetitions INTEGER NOT NULL,
+            cut_short INTEGER NOT NULL,        -- 1 if stopped or ended by the session timer
+            completed_at TEXT NOT NULL,
+            UNIQUE (session_id, step_no)
+        );
+        CREATE TABLE session_ratings (         -- ratings given after a session (vividness, pain)
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,                -- vividness | pain_nrs
+            value REAL NOT NULL,
+            scale_min REAL NOT NULL,
+            scale_max REAL NOT NULL,
+            rated_at TEXT NOT NULL,
+            UNIQUE (session_id, name)
+        );
+        CREATE TABLE session_symptoms (        -- pain, nausea or dizziness reported during a mirror session
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            symptom TEXT NOT NULL,
+            at_s REAL NOT NULL,
+            reported_at TEXT NOT NULL
+        );
+        CREATE TABLE programme_events (        -- stage changes, flares and clinician overrides
+            id INTEGER PRIMARY KEY,
+            profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+            part TEXT NOT NULL,
+            kind TEXT NOT NULL,                -- start | advance | step_back | override | flare
+            from_stage TEXT,
+            to_stage TEXT,
+            by TEXT NOT NULL,                  -- patient | gmi | the clinician's name
+            reason TEXT NOT NULL DEFAULT '',
+            details_json TEXT NOT NULL DEFAULT '{}',
+            at TEXT NOT NULL
+        );
+        CREATE INDEX programme_events_by_profile ON programme_events(profile_id, part, at);
+    """),
+    ("0400_history_stats", """
+        -- History and exports at scale (years of daily use). Counts per session and side come from the first
+        -- index alone; medians of correct answers walk the second (partial) index in order, without a sort.
+        CREATE INDEX laterality_trials_by_session_side ON laterality_trials(session_id, side, correct, response);
+        CREATE INDEX laterality_trials_correct_rt ON laterality_trials(session_id, side, rt_ms)
+            WHERE correct = 1 AND rt_ms IS NOT NULL;
+        CREATE INDEX sessions_by_profile_time ON sessions(profile_id, started_at);
+        CREATE INDEX exposure_reps_by_session_peak ON exposure_reps(session_id, peak_deg, target_reached);
+        -- Per-session, per-side laterality figures, computed once (gmi/store/history.py) and forgotten by the
+        -- triggers below whenever a trial of that session is written, changed or removed.
+        CREATE TABLE laterality_session_stats (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            side TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            misses INTEGER NOT NULL,
+            median_rt_ms REAL,
+            PRIMARY KEY (session_id, side)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER laterality_stats_stale_on_insert AFTER INSERT ON laterality_trials BEGIN
+            DELETE FROM laterality_session_stats WHERE session_id = NEW.session_id;
+        END;
+        CREATE TRIGGER laterality_stats_stale_on_update AFTER UPDATE ON laterality_trials BEGIN
+            DELETE FROM laterality_session_stats WHERE session_id IN (OLD.session_id, NEW.session_id);
+        END;
+        CREATE TRIGGER laterality_stats_stale_on_delete AFTER DELETE ON laterality_trials BEGIN
+            DELETE FROM laterality_session_stats WHERE session_id = OLD.session_id;
+        END;
+    """),
 ]
+
+# Where row time stamps come from: the wall clock, or a simulated clock while `gmi demo` writes a history.
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("gmi_store_clock", default=None)
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    clock = _clock.get()
+    moment = clock() if clock is not None else datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+@contextmanager
+def store_clock(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Stamp every row written inside the block with ``clock()`` (an aware datetime) instead of now:
+    simulated history then carries the dates it pretends to have, through the ordinary store functions."""
+    token = _clock.set(clock)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 @dataclass(frozen=True)
@@ -317,4 +414,14 @@ def _profile(row: sqlite3.Row) -> Profile:
 
 
 def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """Statements of a migration; a trigger's body (BEGIN ... END) stays whole."""
+    statements, buffer = [], ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip(" \n;"):
+        statements.append(buffer.strip())
+    return statements

@@ -51,15 +51,17 @@ def prepare_data_dir(path: Path) -> Path:
     return path
 
 
-def atomic_write_bytes(target: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write a whole file or nothing: a temporary file in the same folder, fsync, then os.replace."""
+def atomic_write_bytes(target: Path, data: bytes, mode: int = 0o600, *, fsync: bool = True) -> None:
+    """Write a whole file or nothing: a temporary file in the same folder, fsync, then os.replace.
+    ``fsync=False`` skips the per-file flush for bulk writes that are flushed once at the end (exports)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ class Prefs:
     right_key: str = DEFAULT_RIGHT_KEY
     dwell_s: float = 1.0
     sound: bool = True
+    camera: str = "0"                  # a camera number or a video file; $GMI_CAMERA overrides it
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Prefs":
@@ -50,6 +50,7 @@ class Prefs:
             p = cls(**kw)
             p.text_scale = min(2.0, max(1.0, float(p.text_scale)))
             p.dwell_s = min(3.0, max(0.3, float(p.dwell_s)))
+            p.camera = str(p.camera).strip() or "0"
             if p.input_method not in ("keys", "mouse", "dwell"):
                 p.input_method = "keys"
             KeyMap(p.left_key, p.right_key)
@@ -237,22 +238,7 @@ def open_window(fullscreen: bool = False, size: tuple[int, int] = WINDOW_SIZE) -
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from gmi.commands.args import data_dir_of, profile_of
+    from gmi.ui.launch import run_scene
     from gmi.ui.scenes.home import HomeScene
 
-    data_dir = data_dir_of(args)
-    db = Database.open(data_dir)  # a GmiError here is printed by main() before any window opens
-    ctx = AppContext.load(db, profile_of(args), data_dir)
-    screen = open_window(getattr(args, "fullscreen", False))
-    app = App(screen, ctx)
-    app.push(HomeScene())
-    if os.environ.get("GMI_BENCH_FIRST_FRAME"):
-        app.step(0.0)
-        print(f"first_frame {time.perf_counter():.6f}", flush=True)
-        print("modules " + " ".join(m for m in ("cv2", "mediapipe", "matplotlib") if m in sys.modules), flush=True)
-        return 0
-    try:
-        return app.run()
-    finally:
-        pygame.quit()
-        db.close()
+    return run_scene(args, lambda ctx: HomeScene(), first_frame_only=bool(os.environ.get("GMI_BENCH_FIRST_FRAME")))

@@ -24,9 +24,16 @@ class Focusable:
     on_right: Callable[[], None] | None = None
 
 
+Row = tuple[str, "Callable[[], None] | None", "Callable[[], None] | None", "Callable[[], None] | None"]
+
+
 class GuiScene(Scene):
+    menu_page = 0
+    menu_pages = 1
+
     def on_enter(self) -> None:
         self.focus_index = 0
+        self.menu_page = 0
         self.build()
 
     def on_resume(self) -> None:
@@ -40,6 +47,7 @@ class GuiScene(Scene):
 
         self.manager = pygame_gui.UIManager(self.app.screen.get_size(), gui_theme(self.theme))
         self.focusables: list[Focusable] = []
+        self.menu_pages = 1
         self.layout()
         self.focus_index = min(self.focus_index, max(0, len(self.focusables) - 1))
         self._show_focus()
@@ -64,6 +72,31 @@ class GuiScene(Scene):
         self.focusables.append(Focusable(element, on_confirm, on_left, on_right))
         return element
 
+    def menu(self, rows: list[Row], area: pygame.Rect, row_h: int, gap: int) -> None:
+        """Rows as one column of buttons in ``area``. When they do not all fit (large text, small window) they
+        go on pages: a last "More choices" button (for the mouse) and the arrow keys move between pages."""
+        per_page = max(2, (area.height + gap) // (row_h + gap))
+        visible, more = rows, False
+        if len(rows) > per_page:
+            k = per_page - 1
+            self.menu_pages = -(-len(rows) // k)
+            self.menu_page %= self.menu_pages
+            visible, more = rows[self.menu_page * k:(self.menu_page + 1) * k], True
+        for i, (label, confirm, left, right) in enumerate(visible):
+            rect = pygame.Rect(area.x, area.y + i * (row_h + gap), area.width, row_h)
+            self.button(rect, label, confirm, left, right)
+        if more:
+            rect = pygame.Rect(area.x, area.y + len(visible) * (row_h + gap), area.width, row_h)
+            self.button(rect, f"More choices (page {self.menu_page + 1} of {self.menu_pages})", self.next_page)
+
+    def next_page(self, step: int = 1) -> None:
+        self.menu_page = (self.menu_page + step) % self.menu_pages
+        self.focus_index = 0
+        self.build()
+        if step < 0:
+            self.focus_index = max(0, len(self.focusables) - 2)
+            self._show_focus()
+
     def focused(self) -> Focusable | None:
         return self.focusables[self.focus_index] if self.focusables else None
 
@@ -72,6 +105,13 @@ class GuiScene(Scene):
             (f.element.select if i == self.focus_index else f.element.unselect)()  # type: ignore[attr-defined]
 
     def _move(self, step: int) -> None:
+        if self.menu_pages > 1 and self.focusables:
+            if step > 0 and self.focus_index == len(self.focusables) - 1:
+                self.next_page(1)
+                return
+            if step < 0 and self.focus_index == 0:
+                self.next_page(-1)
+                return
         if self.focusables:
             self.focus_index = (self.focus_index + step) % len(self.focusables)
             self._show_focus()

@@ -67,3 +67,21 @@ def answer_target(surface: pygame.Surface, rect: pygame.Rect, label: str, colour
     pygame.draw.rect(surface, colour, rect, width=6 if highlight else 4, border_radius=18)
     font = fit_font(theme, label, 40, rect.width - 20)
     draw_text(surface, label, font, theme.fg, rect.center, "center")
+
+
+def draw_blocks(surface: pygame.Surface, theme: Theme, blocks: list[tuple[str, int, bool, Colour]],
+                rect: pygame.Rect, align: str = "center", gap: int = 18) -> int:
+    """Draw paragraphs (text, size, bold, colour) inside ``rect``. If they do not fit at the user's text size,
+    the type is stepped down — never below 100 % — so that nothing is cut off. Returns the y below the text."""
+    scale = theme.text_scale
+    while True:
+        t = theme.scaled(scale)
+        height = sum(len(wrap(text, t.font(size, bold), rect.width)) * t.font(size, bold).get_linesize() + gap
+                     for text, size, bold, _ in blocks) - gap
+        if height <= rect.height or scale <= 1.0:
+            break
+        scale = max(1.0, scale - 0.1)
+    y = rect.y
+    for text, size, bold, colour in blocks:
+        y = draw_paragraph(surface, text, t.font(size, bold), colour, rect.x, y, rect.width, align) + gap
+    return y - gap

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import gmi.core.plans as plans_mod
 from gmi.core.errors import GmiError
-from gmi.core.movements import MOVEMENT_NAMES
+from gmi.core.movements import MOVEMENT_NAMES, MOVEMENTS
 from gmi.core.plans import AdvanceRule, QuotaRule, load_plan, parse_plan, summarize
 from gmi.core.tomlcheck import Table
 
@@ -125,16 +125,46 @@ def test_sided_movement_keeps_its_side():
     assert parse_plan(text).item("Bend").side == "right"
 
 
-def test_target_ranges_cover_every_movement():
-    assert set(plans_mod.TARGET_RANGE_DEG) == set(MOVEMENT_NAMES)
+def test_sided_movements_are_movements():
     assert plans_mod.SIDED_MOVEMENTS <= set(MOVEMENT_NAMES)
+
+
+def _with_target(movement: str, target: float) -> str:
+    side = '\nside = "left"' if movement in plans_mod.SIDED_MOVEMENTS else ""
+    text = MINIMAL.replace('movement = "trunk_forward_bend"', f'movement = "{movement}"{side}')
+    return re.sub(r"target_deg = \d+", f"target_deg = {target}", text)
+
+
+@pytest.mark.parametrize("name", MOVEMENT_NAMES)
+def test_target_range_is_the_one_the_camera_scores(name):
+    """One source of truth: the plan check allows exactly Movement.target_range (movements.toml)."""
+    low, high = MOVEMENTS[name].target_range
+    for target in (low, high):
+        assert parse_plan(_with_target(name, target)).item("Bend").levels[0].target_deg == target
+    for target in (low - 1, high + 1):
+        with pytest.raises(GmiError) as err:
+            parse_plan(_with_target(name, target))
+        problem = err.value.problems[0]
+        assert problem.field == "hierarchy[1].levels[0].target_deg"     # the second item in the file
+        assert f"from {low:g} to {high:g}" in problem.allowed
+        assert "cannot be told apart from resting" in problem.fix   # told why, not only the numbers
+
+
+def test_documented_target_ranges_match_the_movement_library():
+    doc = (ROOT / "docs" / "plans.md").read_text(encoding="utf-8")
+    for name, movement in MOVEMENTS.items():
+        row = re.search(rf"^\| `{name}` \|.*$", doc, re.M)
+        assert row, name
+        low, high = movement.target_range
+        assert f"| {low:g}–{high:g} |" in row.group(0), (name, row.group(0))
 
 
 # -- programme hook ---------------------------------------------------------------------------------
 PROGRAMME = MINIMAL + '\n[programme]\nstage = "laterality"\nweeks = 2\n'
 
 
-def test_programme_table_is_kept_raw_without_a_validator():
+def test_programme_table_is_kept_raw_without_a_validator(monkeypatch):
+    monkeypatch.setattr(plans_mod, "PROGRAMME_VALIDATOR", None)   # wired to gmi.core.programme by default
     plan = parse_plan(PROGRAMME, "p.toml")
     assert plan.programme_raw == {"stage": "laterality", "weeks": 2}
     assert plan.programme is None and plan.path == "p.toml"

@@ -26,7 +26,7 @@ name = "Bend"
 fear = 30
 movement = "trunk_forward_bend"
   [[hierarchy.levels]]
-  target_deg = 20
+  target_deg = 25
   reps = 5
   [[hierarchy.levels]]
   target_deg = 30

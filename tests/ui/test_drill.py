@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import threading
 import time
 
 import pygame
@@ -14,6 +13,7 @@ from gmi.core.laterality import DrillSettings, Mode
 from gmi.report.laterality import session_result
 from gmi.ui.scenes.drill import DrillScene
 from gmi.ui.scenes.results import ResultsScene
+from tools.simpatient import run_drill
 
 
 def post_key(key):
@@ -28,25 +28,6 @@ def run_until(app, predicate, max_steps=3000):
     raise AssertionError("condition not reached")
 
 
-class Responder(threading.Thread):
-    """Acts like a person: waits for each new picture (onset) and then answers with ``act(stimulus)``."""
-
-    def __init__(self, scene, act, delay_s=0.01):
-        super().__init__(daemon=True)
-        self.scene, self.act, self.delay_s = scene, act, delay_s
-        self.stop = threading.Event()
-
-    def run(self):
-        seen = 0
-        while not self.stop.is_set():
-            st = self.scene.state
-            if st.phase == "stimulus" and st.onset_ns and st.onset_ns != seen:
-                seen = st.onset_ns
-                time.sleep(self.delay_s)
-                self.act(self.scene.trials[st.index])
-            time.sleep(0.0005)
-
-
 def start_drill(app, **settings):
     s = replace(DrillSettings(), **({"trials": 10, "time_limit_s": 2.0} | settings))
     scene = DrillScene(s, seed=123, fixation_ms=0, feedback_ms=0, skip_ready=True)
@@ -54,14 +35,9 @@ def start_drill(app, **settings):
     return scene
 
 
-def answer_all(app, scene, answer_for, until=lambda scene: scene.state.phase == "done"):
-    responder = Responder(scene, answer_for)
-    responder.start()
-    try:
-        run_until(app, lambda: until(scene))
-    finally:
-        responder.stop.set()
-        responder.join()
+def answer_all(app, scene, answer_for, until=None):
+    """Answer each picture 10 ms after its onset with ``answer_for(stimulus)``."""
+    run_drill(app, scene, lambda stim, onset: (time.sleep(0.01), answer_for(stim)), until=until, max_steps=3000)
 
 
 def correct_key(stim):

@@ -16,10 +16,11 @@ from gmi.core.plans import load_plan, parse_plan
 from gmi.store import exposure as store
 from gmi.ui.scenes.exposure import ExposureScene
 from gmi.ui.tones import Tones
+from tests.ui.spy import spy_text
 
 ROOT = Path(__file__).resolve().parents[2]
 HAND = ROOT / "plans" / "hand-wrist-camera-free.toml"     # first item: 2 sets of 6, rest 60 s, no hold
-BACK = ROOT / "plans" / "low-back-bending.toml"           # first item: trunk forward bend, 2 × 5 to 20°
+BACK = ROOT / "plans" / "low-back-bending.toml"           # first item: trunk forward bend, 2 × 5 to 25°
 
 
 class Clock:
@@ -164,10 +165,13 @@ class FakeFeed:
         self.lost = False
         self.closed = False
 
+    hold_s = None
+
     def latest(self):
         reps, self.queue = tuple(self.queue), []
         frame = np.full((120, 160, 3), (10, 200, 30), np.uint8)
-        return PoseSnapshot(angle_deg=25.0, reps=reps, guidance="Turn sideways", frame=frame, lost=self.lost)
+        return PoseSnapshot(angle_deg=25.0, reps=reps, guidance="Turn sideways", frame=frame, lost=self.lost,
+                            hold_s=self.hold_s)
 
     def close(self):
         self.closed = True
@@ -193,6 +197,44 @@ def test_camera_session_uses_the_pose_feed_and_falls_back_to_taps(app):
     assert [r["source"] for r in rows["reps"]] == ["camera", "camera", "tap"]
     assert rows["reps"][0]["peak_deg"] == 24.0
     assert "camera_free" in [e["name"] for e in rows["events"]]
+
+
+def _spy_texts(monkeypatch):
+    import gmi.ui.camera_view as view_module
+
+    return spy_text(monkeypatch, view_module)
+
+
+def test_camera_mode_shows_the_camera_view_dial_with_the_session_counts(app, monkeypatch):
+    """The exposure screen uses gmi.ui.camera_view (the camera check's panel), fed from the session's feed."""
+    feed = FakeFeed()
+    scene, _, _ = open_scene(app, BACK, feed=feed)
+    answer_before(app, scene)
+    feed.queue = [RepResult(27.0, True, 0.0, 2.0)]
+    feed.hold_s = 0.4
+    drawn = _spy_texts(monkeypatch)
+    app.step(1 / 60)
+    theme, body = scene.t, scene._during_rects()["main"].union(scene._during_rects()["side"])
+    assert "25°" in drawn and "target 25°" in drawn                          # angle on the dial, plan's target
+    assert "Repetitions in this set" in drawn and "1 / 5" in drawn and "1 of 10 in all" in drawn
+    assert "Holding" in drawn and "0.4 s" in drawn                           # this level sets no hold time
+    side = [(x, y) for x in range(body.right - body.width // 3, body.right) for y in range(body.y, body.bottom, 3)]
+    colours = {tuple(app.screen.get_at(p)[:3]) for p in side}
+    assert theme.good in colours                                              # the dial's target band
+    assert (10, 200, 30) not in colours                                      # the picture stays on the left
+    assert app.screen.get_at(scene._during_rects()["main"].center)[:3] == (10, 200, 30)
+
+
+def test_camera_view_at_large_text_keeps_the_figures(app, monkeypatch):
+    app.ctx.prefs.text_scale = 2.0
+    feed = FakeFeed()
+    scene, _, _ = open_scene(app, BACK, feed=feed)
+    answer_before(app, scene)
+    drawn = _spy_texts(monkeypatch)
+    app.step(1 / 60)
+    text = " ".join(drawn)
+    assert "25°" in text and "target 25°" in text and "Repetitions in this set: 0 / 5" in text
+    assert scene._draw_screen(pygame.Surface(app.screen.get_size()))        # everything fits
 
 
 def test_activity_items_and_missing_feeds_are_camera_free(app):

@@ -25,7 +25,7 @@ from gmi.core.stimuli import Stimulus, StimulusLibrary, load_manifest
 from gmi.store.location import default_stimuli_dir
 from gmi.ui.app import Scene
 from gmi.ui.keymap import DwellTracker, key_label
-from gmi.ui.widgets import answer_target, draw_paragraph, draw_text, fit_font, panel
+from gmi.ui.widgets import answer_target, draw_blocks, draw_text, fit_font, panel
 
 POLL_SLEEP_S = 0.0002   # ~0.25 ms per loop on Linux: > 1 kHz polling
 DWELL_REDRAW_NS = 16_000_000
@@ -135,6 +135,7 @@ class DrillScene(Scene):
         self.state.phase = phase
         self.phase_started_ns = time.perf_counter_ns()
         if phase == "fixation" and self.queue:
+            self.state.onset_ns = 0                          # no picture on screen yet
             self.state.index = self.queue[0]
             self._image_for(self.trials[self.state.index])   # decode and rotate now, not after onset
 
@@ -237,28 +238,29 @@ class DrillScene(Scene):
         w, h = surface.get_size()
         s = self.settings
         noun = {"hands": "hand", "feet": "foot"}.get(s.part, s.part)
-        y = draw_paragraph(surface, f"Left or right {noun}?", t.font(48, True), t.fg, 60, h // 8, w - 120, "center")
-        method = self.ctx.prefs.input_method
-        how = {"keys": f"Press {key_label(self.ctx.prefs.left_key)} for left and {key_label(self.ctx.prefs.right_key)} for right.",
+        p = self.ctx.prefs
+        how = {"keys": f"Press {key_label(p.left_key)} for left and {key_label(p.right_key)} for right.",
                "mouse": "Click or touch LEFT or RIGHT at the bottom of the screen.",
-               "dwell": f"Rest the pointer on LEFT or RIGHT for {self.ctx.prefs.dwell_s:g} s."}[method]
+               "dwell": f"Rest the pointer on LEFT or RIGHT for {p.dwell_s:g} s."}[p.input_method]
         mode = ("Training: you will see whether each answer was right." if s.mode is Mode.TRAINING
-                else "Test: fixed settings, no feedback, so you can compare weeks.")
-        text = (f"{how}\nAnswer as quickly and as accurately as you can. {s.trials} pictures, up to "
-                f"{s.time_limit_s:g} s each.\n{mode}\nEsc pauses at any time; nothing you answered is lost.")
-        y = draw_paragraph(surface, text, t.font(28), t.fg, 80, y + 30, w - 160, "center")
-        draw_paragraph(surface, "Press Enter or Space, or click, to start.  Backspace: go back.", t.font(28, True),
-                       t.accent, 80, y + 30, w - 160, "center")
+                else "Test: fixed settings and no feedback, so that weeks can be compared.")
+        draw_blocks(surface, t, [
+            (f"Left or right {noun}?", 48, True, t.fg),
+            (f"{how} Answer as quickly and as accurately as you can: {s.trials} pictures, up to "
+             f"{s.time_limit_s:g} s each.", 28, False, t.fg),
+            (f"{mode} Esc pauses at any time; nothing you answered is lost.", 28, False, t.fg),
+            ("Press Enter or Space, or click, to start.  Backspace: go back.", 28, True, t.accent),
+        ], pygame.Rect(60, h // 10, w - 120, h - h // 5))
 
     def _draw_paused(self, surface: pygame.Surface) -> None:
         t = self.theme
         surface.fill(t.bg)
         w, h = surface.get_size()
-        y = draw_paragraph(surface, "Paused", t.font(48, True), t.fg, 40, h // 5, w - 80, "center")
-        y = draw_paragraph(surface, f"{len(self.state.answered)} answers are saved. Take your time.",
-                           t.font(28), t.fg, 60, y + 20, w - 120, "center")
-        draw_paragraph(surface, "Enter or Space: carry on     Backspace: finish now and see results",
-                       t.font(28, True), t.accent, 60, y + 40, w - 120, "center")
+        draw_blocks(surface, t, [
+            ("Paused", 48, True, t.fg),
+            (f"{len(self.state.answered)} answers are saved. Take your time.", 28, False, t.fg),
+            ("Enter or Space: carry on.   Backspace: finish now and see the results.", 28, True, t.accent),
+        ], pygame.Rect(60, h // 6, w - 120, h - h // 3))
 
     # -- input -------------------------------------------------------------------------------------
     def handle(self, intent: TimedIntent) -> None:
@@ -303,8 +305,8 @@ class DrillScene(Scene):
 
     def _present_and_wait(self) -> None:
         surface = self.app.screen
-        self.state.phase = "stimulus"
         self.dwell.reset()
+        self.state.phase = "stimulus"
         self.draw(surface)
         pygame.display.flip()
         onset = time.perf_counter_ns()

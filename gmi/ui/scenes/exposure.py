@@ -24,17 +24,20 @@ from gmi.core.errors import GmiError
 from gmi.core.exposure import (FEARED_OUTCOME_MAX, OUTCOME_ANSWERS, ExposureSession, Mode, Phase, PoseFeed,
                                PoseSnapshot, Record, Step, new_session, sets_text)
 from gmi.core.intents import Intent, TimedIntent
-from gmi.core.movements import MOVEMENT_VIEWS
-from gmi.core.plans import TARGET_RANGE_DEG, Item, Level, Plan
+from gmi.core.movements import MOVEMENT_VIEWS, MOVEMENTS, resolve_target
+from gmi.core.plans import Item, Level, Plan
+from gmi.pose.sources import camera_spec
 from gmi.store import exposure as store
 from gmi.ui.app import Scene
+from gmi.ui.camera_view import CameraReading, CameraView, Figure
 from gmi.ui.theme import Theme
 from gmi.ui.tones import Tones
 from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel, wrap as _lines
 
-# Wired by the lead to the pose engine (gmi/pose): given the item and level, open the camera pipeline and
-# return a PoseFeed, or raise GmiError (no camera, mediapipe missing, no model) — the session then runs
-# camera-free and says why. None: every session is camera-free.
+# Given the item and level, open the camera pipeline and return a PoseFeed, or raise GmiError (no camera,
+# mediapipe missing, no model) — the session then runs camera-free and says why. None (the default): the
+# pose engine (gmi.pose.exposure_feed) with the profile's camera (Settings; $GMI_CAMERA overrides it),
+# imported only when a measured session starts. Tests inject their own feed or factory.
 POSE_FEED_FACTORY: Callable[[Item, Level], PoseFeed] | None = None
 
 VIEW_ADVICE = {"side": "Place the camera so that it sees you from the side, your whole body in the picture.",
@@ -104,6 +107,7 @@ class ExposureScene(Scene):
         self.session_id: int | None = None
         self.notice = ""                     # e.g. why the camera is not used
         self.snapshot = PoseSnapshot()
+        self.camera_view = CameraView()
         self.screen_name = "intro"           # intro | question | during | pain | paused | decision
         self.questions: list[Question] = []
         self.q_index = 0
@@ -136,9 +140,10 @@ class ExposureScene(Scene):
         self.tones = self._tones or Tones(ctx.prefs.sound)
 
     def _open_camera(self, item: Item, level: Level) -> Mode:
-        if self.feed is None and POSE_FEED_FACTORY is not None:
+        if self.feed is None:
             try:
-                self.feed = POSE_FEED_FACTORY(item, level)
+                factory = POSE_FEED_FACTORY or _pose_engine(self.ctx.data_dir, self.ctx.prefs.camera)
+                self.feed = factory(item, level)
             except GmiError as exc:
                 self.notice = f"No camera for this session ({exc.message}) You can log it by tapping instead."
         if self.feed is None:
@@ -511,7 +516,7 @@ class ExposureScene(Scene):
         self._body_top = y + 12
         r = self._during_rects()
         if s.mode is Mode.CAMERA:
-            fits = self._draw_camera(surface, r["main"], r["side"])
+            fits = self._draw_camera(surface, r["main"].union(r["side"]))
         else:
             fits = self._draw_tap_target(surface, r["main"]) and self._draw_counts(surface, r["side"])
         for key, label, colour in (("pain", "My pain now  (Down arrow)", t.warn),
@@ -587,44 +592,38 @@ class ExposureScene(Scene):
                 draw_paragraph(surface, reminder, body, t.muted, x, top, width)
         return fits
 
-    # The camera view. The preview frame, the skeleton drawn on it and the guidance come from the pose
-    # pipeline through PoseFeed.latest(); this scene scales the frame into the left area and draws the
-    # angle gauge with the target band on the right.
-    def _draw_camera(self, surface: pygame.Surface, main: pygame.Rect, side: pygame.Rect) -> bool:
+    # The camera view (gmi.ui.camera_view, the same panel as the camera check): the preview with the
+    # skeleton, the guidance and the angle dial come from the pose feed; the figures beside the dial are this
+    # session's counts (only what happened while the session watched).
+    def _draw_camera(self, surface: pygame.Surface, area: pygame.Rect) -> bool:
+        t, s, snap = self.t, self.session, self.snapshot
+        movement = MOVEMENTS[s.item.movement or ""]
+        target = resolve_target(movement, s.targets.target_deg)     # the pipeline's target: the plan's or the default
+        reading = CameraReading(preview=snap.frame, angle_deg=snap.angle_deg, target_deg=target,
+                                target_band=movement.target_band(target), gauge=movement.gauge,
+                                guidance=snap.guidance or "", ended=snap.lost)
+        self.camera_view.draw_reading(surface, area, t, reading, self._camera_figures(target))
+        return True
+
+    def _camera_figures(self, target: float) -> list[Figure]:
         t, s = self.t, self.session
-        snap = self.snapshot
-        pygame.draw.rect(surface, (0, 0, 0), main, border_radius=12)
-        frame = _frame_surface(snap.frame)
-        if frame is not None:
-            scale = min(main.width / frame.get_width(), main.height / frame.get_height())
-            img = pygame.transform.smoothscale(frame, (int(frame.get_width() * scale), int(frame.get_height() * scale)))
-            surface.blit(img, img.get_rect(center=main.center))
-        else:
-            draw_paragraph(surface, "Starting the camera…", t.font(30), t.muted, main.x, main.centery - 20,
-                           main.width, "center")
-        if snap.guidance:
-            font = t.font(28, True)
-            lines = _lines(snap.guidance, font, main.width - 52)
-            box = pygame.Rect(main.x + 16, 0, main.width - 32, len(lines) * font.get_linesize() + 20)
-            box.bottom = main.bottom - 16
-            panel(surface, box, t, t.warn)
-            draw_paragraph(surface, snap.guidance, font, t.fg, box.x + 10, box.y + 10, box.width - 20, "center")
-        gauge_h = min(side.height // 2, side.width // 2 + t.px(60))
-        gauge = pygame.Rect(side.x, side.y, side.width, gauge_h)
-        span = TARGET_RANGE_DEG.get(s.item.movement or "") or (0, 180)
-        draw_angle_gauge(surface, gauge, snap.angle_deg, s.targets.target_deg, float(span[1]), t)
-        counts = pygame.Rect(side.x, gauge.bottom + 10, side.width, side.bottom - gauge.bottom - 10)
+        figures = []
         rest = s.rest_remaining_s()
         if rest is not None:
-            panel(surface, counts, t, t.good)
-            y = draw_paragraph(surface, f"Rest {math.ceil(rest)} s — start moving, or tap, for set {s.set_index + 2}",
-                               t.font(26, True), t.fg, counts.x + 20, counts.y + 20, counts.width - 40, "center")
-            fits = y <= counts.bottom
+            figures.append(Figure("Rest", f"{math.ceil(rest)} s", t.good,
+                                  f"start moving, or tap, for set {s.set_index + 2}"))
+        if s.targets.baseline:
+            figures.append(Figure("Repetitions", str(s.reps_done), t.fg,
+                                  f"as many as comfortable, up to {s.targets.total_reps}"))
         else:
-            fits = self._draw_counts(surface, counts)
-        if self.notice:
-            draw_paragraph(surface, self.notice, t.font(22), t.warn, main.x + 16, main.y + 12, main.width - 32)
-        return fits
+            figures.append(Figure("Repetitions in this set", f"{s.reps_in_set} / {s.reps_this_set}", t.fg,
+                                  f"{s.reps_done} of {s.targets.total_reps} in all" if s.sets > 1 else ""))
+        if self.snapshot.hold_s is not None:
+            hold = f"{self.snapshot.hold_s:.1f}" + (f" of {s.targets.hold_s:g} s" if s.targets.hold_s else " s")
+            figures.append(Figure("Holding", hold, t.good))
+        elif rest is None:
+            figures.append(Figure(f"Reached {target:g}°", str(s.reps_at_target), t.good))
+        return figures
 
     def _draw_paused(self, surface: pygame.Surface) -> bool:
         t, s = self.t, self.session
@@ -666,46 +665,7 @@ class ExposureScene(Scene):
         return y <= self._draw_next(surface, "Done  (Enter)").top - 8
 
 
-def draw_angle_gauge(surface: pygame.Surface, rect: pygame.Rect, angle: float | None, target: float | None,
-                     full_deg: float, theme) -> None:
-    """A half-dial from 0° (left) to ``full_deg`` (right): the target band from ``target`` up, a needle at
-    ``angle`` and the angle in large figures."""
-    t = theme
-    panel(surface, rect, t)
-    radius = max(20, min(rect.width // 2 - 30, rect.height - t.font(56, True).get_linesize() - 40))
-    centre = (rect.centerx, rect.y + 20 + radius)
-    box = pygame.Rect(0, 0, 2 * radius, 2 * radius)
-    box.center = centre
+def _pose_engine(data_dir, camera: str) -> Callable[[Item, Level], PoseFeed]:
+    from gmi.pose.exposure_feed import camera_feed_factory
 
-    def at(deg: float) -> float:          # gauge angle (radians, pygame arc convention) for a movement angle
-        return math.pi * (1 - min(max(deg, 0.0), full_deg) / full_deg)
-
-    pygame.draw.arc(surface, t.muted, box, 0, math.pi, 10)
-    if target is not None:
-        pygame.draw.arc(surface, t.good, box, 0, at(target), 18)
-        tx = centre[0] + math.cos(at(target)) * (radius + 14)
-        ty = centre[1] - math.sin(at(target)) * (radius + 14)
-        draw_text(surface, f"{target:g}°", t.font(20, True), t.good, (int(tx), int(ty)), "midbottom")
-    if angle is not None:
-        a = at(angle)
-        tip = (centre[0] + math.cos(a) * (radius - 6), centre[1] - math.sin(a) * (radius - 6))
-        reached = target is not None and angle >= target
-        pygame.draw.line(surface, t.good if reached else t.fg, centre, tip, 6)
-        pygame.draw.circle(surface, t.fg, centre, 8)
-    label = "—" if angle is None else f"{angle:.0f}°"
-    draw_text(surface, label, t.font(56, True), t.fg, (centre[0], centre[1] + 8), "midtop")
-
-
-def _frame_surface(frame: Any) -> pygame.Surface | None:
-    """An RGB frame (numpy (h, w, 3) uint8) or a pygame Surface → a Surface."""
-    if frame is None:
-        return None
-    if isinstance(frame, pygame.Surface):
-        return frame
-    try:
-        h, w = frame.shape[:2]
-        return pygame.image.frombuffer(frame.tobytes(), (w, h), "RGB")
-    except (AttributeError, ValueError, pygame.error):
-        return None
-
-
+    return camera_feed_factory(data_dir, source=camera_spec(camera))

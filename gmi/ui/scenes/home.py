@@ -12,16 +12,20 @@ from typing import Callable
 import pygame
 
 from gmi.core.errors import GmiError
-from gmi.core.laterality import Mode
 from gmi.core.stimuli import PARTS
 from gmi.report.laterality import recent_results
 from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
-from gmi.ui.widgets import draw_paragraph, draw_text, panel
+from gmi.ui.programme_panel import draw_programme_panel, programme_status
+from gmi.ui.widgets import draw_paragraph, draw_text, panel, wrap
 
 # The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
 HOME_ENTRIES: list[tuple[str, str]] = [
+    ("Imagined movements", "gmi.ui.scenes.imagery:ImageryScene"),
+    ("Mirror therapy", "gmi.ui.scenes.mirror:MirrorChoiceScene"),
+    ("My programme (flare, going back)", "gmi.ui.scenes.programme:ProgrammeScene"),
     ("Graded exposure: today's movement", "gmi.ui.scenes.exposure:ExposureScene"),
+    ("My progress over weeks", "gmi.ui.scenes.history:HistoryScene"),
 ]
 
 
@@ -56,42 +60,52 @@ class HomeScene(GuiScene):
         col_w = min(w - 2 * margin, max(t.px(420), int(w * 0.46)))
         bh = max(t.px(54), 44)
         gap = max(10, bh // 5)
-        top = margin + t.font(52, True).get_linesize() + t.font(26).get_linesize() + 2 * gap
+        top = margin // 2 + self._header_height(w - 2 * margin) + gap
         d = self.ctx.drill
         part = d.part
         rows: list[tuple[str, Callable | None, Callable | None, Callable | None]] = [
             (f"Start: left or right? ({part})", self.start_drill, None, None),
             (f"Body part: {part}  (Left/Right to change)", None, lambda: self.cycle_part(-1), lambda: self.cycle_part(1)),
-            (f"Mode: {'training (feedback)' if d.mode is Mode.TRAINING else 'test (fixed, no feedback)'}",
-             self.toggle_mode, self.toggle_mode, self.toggle_mode),
-            ("Settings", self.open_settings, None, None),
-            ("My results", self.open_results, None, None),
+            ("My last results", self.open_results, None, None),
         ]
         rows += [(label, (lambda t=target: self.app.push(_open_entry(t))), None, None) for label, target in HOME_ENTRIES]
-        rows.append(("Quit", self.app.quit, None, None))
-        # Two columns of buttons when they would not fit in one (large text on a small window).
-        per_col = max(1, (h - top - margin) // (bh + gap))
-        cols = 1 if len(rows) <= per_col else 2
-        if cols == 2:
-            col_w = (w - 3 * margin) // 2
-        for k, (label, confirm, left, right) in enumerate(rows):
-            c, r = divmod(k, per_col) if cols == 2 else (0, k)
-            rect = pygame.Rect(margin + c * (col_w + margin), top + r * (bh + gap), col_w, bh)
-            self.button(rect, label, confirm, left, right, object_id="#primary" if k == 0 else None)
-        self.side_panel = pygame.Rect(margin * 2 + col_w, top, w - col_w - margin * 3, h - top - margin) if cols == 1 else None
+        rows += [("Settings (mode, answers, text, profile)", self.open_settings, None, None),
+                 ("Quit", self.app.quit, None, None)]
+        self.programme = programme_status(self.ctx)
+        # With the side panel while the rows fit beside it (buttons may shrink to a comfortable 44 px);
+        # otherwise (large text, small window) full width, on pages.
+        fits = (h - top - margin + gap) // (bh + gap)
+        if len(rows) > fits and (h - top - margin) // len(rows) - gap >= 44:
+            bh, fits = (h - top - margin) // len(rows) - gap, len(rows)
+        if len(rows) <= fits and w - col_w - 3 * margin >= t.px(300):
+            self.side_panel = pygame.Rect(margin * 2 + col_w, top, w - col_w - margin * 3, h - top - margin)
+        else:
+            col_w, self.side_panel = w - 2 * margin, None
+        self.menu(rows, pygame.Rect(margin, top, col_w, h - top - margin), bh, gap)
+
+    def _greeting(self) -> str:
+        return f"Hello, {self.ctx.profile.name}.  Up and Down arrows to choose, Enter to start — or use the mouse."
+
+    def _header_height(self, width: int) -> int:
+        t = self.theme
+        return t.font(52, True).get_linesize() + len(wrap(self._greeting(), t.font(26), width)) * t.font(26).get_linesize()
 
     def draw_background(self, surface: pygame.Surface) -> None:
         t = self.theme
         w, _ = surface.get_size()
         margin = max(24, w // 24)
         y = draw_paragraph(surface, "gmi", t.font(52, True), t.fg, margin, margin // 2, w - 2 * margin)
-        draw_paragraph(surface, f"Hello, {self.ctx.profile.name}.  Up and Down arrows to choose, Enter to start — or use the mouse.",
-                       t.font(26), t.muted, margin, y, w - 2 * margin)
+        draw_paragraph(surface, self._greeting(), t.font(26), t.muted, margin, y, w - 2 * margin)
         if self.side_panel and self.side_panel.width > t.px(260):
             self._draw_side_panel(surface, self.side_panel)
 
     def _draw_side_panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         t = self.theme
+        status, message = self.programme
+        bottom = draw_programme_panel(surface, rect, t, status, message)
+        rect = pygame.Rect(rect.x, bottom + 16, rect.width, rect.bottom - bottom - 16)
+        if rect.height < t.font(30, True).get_linesize() * 3:
+            return
         panel(surface, rect, t)
         x, y, width = rect.x + 20, rect.y + 16, rect.width - 40
         notices = list(self.ctx.notices)
@@ -127,12 +141,6 @@ class HomeScene(GuiScene):
         current = self.ctx.drill.part
         i = parts.index(current) if current in parts else -step
         self.ctx.drill = replace(self.ctx.drill, part=parts[(i + step) % len(parts)], views=())
-        self.ctx.save()
-        self.refresh()
-
-    def toggle_mode(self) -> None:
-        mode = Mode.TEST if self.ctx.drill.mode is Mode.TRAINING else Mode.TRAINING
-        self.ctx.drill = replace(self.ctx.drill, mode=mode)
         self.ctx.save()
         self.refresh()
 

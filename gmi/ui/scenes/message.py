@@ -6,7 +6,7 @@ import pygame
 
 from gmi.core.intents import Intent, TimedIntent
 from gmi.ui.app import Scene
-from gmi.ui.widgets import draw_paragraph
+from gmi.ui.widgets import draw_blocks
 
 
 class MessageScene(Scene):
@@ -26,6 +26,6 @@ class MessageScene(Scene):
         surface.fill(t.bg)
         w, h = surface.get_size()
         m = max(30, w // 16)
-        y = draw_paragraph(surface, self.title, t.font(44, True), t.fg, m, h // 8, w - 2 * m)
-        y = draw_paragraph(surface, self.text, t.font(26), t.fg, m, y + 20, w - 2 * m)
-        draw_paragraph(surface, "Press Enter, or click, to go back.", t.font(26, True), t.accent, m, y + 30, w - 2 * m)
+        draw_blocks(surface, t, [(self.title, 44, True, t.fg), (self.text, 26, False, t.fg),
+                                 ("Press Enter, or click, to go back.", 26, True, t.accent)],
+                    pygame.Rect(m, h // 10, w - 2 * m, h - h // 5), align="left")
