@@ -18,6 +18,7 @@ from .materials import SkinTone, skin_base, srgb_to_linear
 from .noise import fbm3
 from .render import Surface, points_by_leaf
 from .sdf import F32, Ellipsoid, Group, Leaf, RoundBox, RoundCone, Scene, Subtract, TaperedBox
+from .skeleton import Build
 
 PARTS = {
     "back": (("behind", "front"), ("rotation_small", "rotation_medium", "rotation_large", "side_bend_small",
@@ -32,14 +33,7 @@ UP = vec(0, 1, 0)
 FORWARD = vec(0, 0, 1)
 
 
-@dataclass(frozen=True)
-class Build:
-    name: str
-    girth: float
-    height: float
-
-
-BUILDS = {"slender": Build("slender", 0.94, 1.0), "sturdy": Build("sturdy", 1.07, 0.98)}
+BUILDS = {"slender": Build("slender", 1.0, 0.94), "sturdy": Build("sturdy", 0.98, 1.07)}
 
 SHIRTS = ((62, 78, 112), (64, 118, 118), (150, 152, 158), (122, 56, 64), (112, 116, 74), (214, 210, 200))
 TROUSERS = ((62, 64, 70), (44, 54, 80), (150, 136, 104), (38, 38, 42))
@@ -201,7 +195,7 @@ def pose_figure(part: str, posture: str, build: Build) -> FigurePose:
             props.append(("step", vec(-10.0, 12.5, 31.0), (17.0, 12.5, 16.0)))
         elif posture == "crossed":
             legs["left"] = LegPose((10.0, 8.5, -2.0), (0.0, 0.0, 1.0))
-    s = build.height
+    s = build.length
     pelvis = Bone(vec(0, pelvis_y * s, pelvis_z), np.eye(3))
     twist, bend = spine.twist, spine.bend
     lumbar = Bone(pelvis.at(0, 4 * s, -1), _spine_rotation(twist * 0.3, bend * 0.45))

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geometry import frame_from, rot_x, rot_y, rot_z, smoothstep, vec
-from .noise import fbm3
 from .materials import SkinTone, line_darkening, nail_albedo, nail_displacement, skin_base
+from .noise import fbm3
 from .render import Surface, points_by_leaf
 from .sdf import F32, BlendEach, Ellipsoid, Group, Leaf, RoundCone, Scene, TaperedBox
-from .skeleton import Segment, chain
+from .skeleton import Build, Segment, chain
 
 TOES = ("big", "second", "third", "fourth", "little")
 POSTURES = ("neutral", "pointed", "pulled_up", "turned_in", "turned_out", "toes_curled")
@@ -39,13 +39,6 @@ TOE_SPECS = {
     "little": ToeSpec((3.65, 12.35, -5.6), 13.0, (1.6, 0.85, 0.78), (0.69, 0.62, 0.58, 0.55)),
 }
 TOE_DECLINATION = 14.0   # the toes leave the ball pointing slightly down
-
-
-@dataclass(frozen=True)
-class Build:
-    name: str
-    length: float
-    girth: float
 
 
 BUILDS = {"slender": Build("slender", 0.97, 0.92), "sturdy": Build("sturdy", 1.03, 1.1)}

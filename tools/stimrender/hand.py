@@ -16,7 +16,7 @@ from .materials import (SkinTone, bezier, line_darkening, nail_albedo, nail_disp
                         skin_base, srgb_to_linear)
 from .render import Surface, points_by_leaf
 from .sdf import F32, BlendEach, Ellipsoid, Group, Leaf, RoundCone, Scene, TaperedBox
-from .skeleton import Segment, chain, segment_sphere_gap
+from .skeleton import Build, Segment, chain, segment_sphere_gap
 
 FINGERS = ("index", "middle", "ring", "little")
 POSTURES = ("flat", "fist", "pointing", "thumb_up", "pinch", "spread", "ok_sign", "claw", "cupped",
@@ -42,13 +42,6 @@ FINGER_SPECS = {
 THUMB_CMC = (-2.05, 1.95, -0.55)
 THUMB_LENGTHS = (4.4, 3.2, 2.55)
 THUMB_RADII = (1.08, 0.96, 0.86, 0.76)
-
-
-@dataclass(frozen=True)
-class Build:
-    name: str
-    length: float   # scales every length
-    girth: float    # scales radii and palm breadth
 
 
 BUILDS = {"slender": Build("slender", 0.98, 0.90), "sturdy": Build("sturdy", 1.03, 1.10)}

@@ -9,6 +9,14 @@ import numpy as np
 from .geometry import rot_x
 
 
+@dataclass(frozen=True)
+class Build:
+    """A body build: ``length`` scales every length, ``girth`` the radii and breadths."""
+    name: str
+    length: float
+    girth: float
+
+
 @dataclass
 class Segment:
     start: np.ndarray
