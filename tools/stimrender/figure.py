@@ -121,6 +121,7 @@ class ArmPose:
     target: tuple[float, float, float]     # wrist, relative to the shoulder joint, in the thorax frame
     pole: tuple[float, float, float]       # where the elbow points
     palm: tuple[float, float, float]       # which way the palm faces
+    on_hip: bool = False                   # target is a point in the world (the hand rests on the hip)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ THIGH, SHIN, UPPER_ARM, FOREARM = 44.0, 42.0, 29.0, 25.0
 TWIST = {"small": 20.0, "medium": 35.0, "large": 50.0}
 # arms folded, hands on the opposite shoulders: the elbows turn with the chest and show the rotation
 ARMS_FOLDED = ArmPose((31.0, -6.0, 12.0), (0.1, -0.6, 1.0), (0.0, 0.0, -1.0))
+# hand on the hip, elbow out: the free arm during a side bend (hanging, it would swing across the body)
+HAND_ON_HIP = ArmPose((-15.5, 101.0, 2.0), (-1.0, 0.0, -0.4), (-1.0, 0.0, 0.0), on_hip=True)
 BEND = {"small": 10.0, "medium": 20.0, "large": 32.0}
 TURN = {"small": 20.0, "medium": 45.0, "large": 70.0}
 TILT = {"small": 10.0, "medium": 20.0, "large": 30.0}
@@ -179,6 +182,7 @@ def pose_figure(part: str, posture: str, build: Build) -> FigurePose:
             arms = {"right": ARMS_FOLDED, "left": ARMS_FOLDED}
         else:
             spine = Spine(bend=BEND[amount])
+            arms = {"right": ARM_HANGING, "left": HAND_ON_HIP}
     elif part == "neck":
         kind, amount = posture.split("_", 1)
         spine = Spine(neck_turn=TURN[amount]) if kind == "turn" else Spine(neck_tilt=TILT[amount])
@@ -209,8 +213,8 @@ def pose_figure(part: str, posture: str, build: Build) -> FigurePose:
         tx, ty, tz = a.target
         # targets are written for the right arm (the left mirrors x); a hanging arm hangs straight down
         # whatever the trunk does, the others move with the chest
-        basis = np.eye(3) if a is ARM_HANGING else thorax.frame
-        target = shoulder + basis @ vec(tx if side == "right" else -tx, ty, tz)
+        basis = np.eye(3) if a is ARM_HANGING or a.on_hip else thorax.frame
+        target = (vec(0, 0, 0) if a.on_hip else shoulder) + basis @ vec(tx if side == "right" else -tx, ty, tz)
         pole = basis @ vec(a.pole[0] * (1 if side == "right" else -1), a.pole[1], a.pole[2])
         limb = two_bone(shoulder, target, UPPER_ARM * s, FOREARM * s, pole)
         arm_limbs[side] = limb

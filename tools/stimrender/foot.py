@@ -134,11 +134,14 @@ def build_foot_scene(pose: FootPose, leg_length: float = 40.0) -> Scene:
         body.append(Leaf(RoundCone(r, r * 0.8, float(np.linalg.norm(axis))), rot @ start,
                          rot @ frame_from(axis, vec(0, 0, 1)), tag={"kind": "foot"}))
     taper = min(leg_length / 40.0, 1.0)
+    achilles_foot = rot @ vec(0.25, -3.7, -3.0)
+    achilles_top = vec(0.2, -2.6, min(9.0, leg_length - 1.0))
     leg = [
         Leaf(RoundCone(2.7 * g, (2.7 + 1.5 * taper) * g, leg_length, 1.0, 1.1), vec(0.1, -0.6, 0.5),
              frame_from(vec(0, -0.04, 1), vec(0, 1, 0)), tag={"kind": "leg"}),
-        Leaf(RoundCone(0.95, 1.35, 12.0), vec(0.25, -3.7, -3.0), frame_from(vec(0, 0.09, 1), vec(0, 1, 0)),
-             tag={"kind": "leg"}),                                                                     # Achilles tendon
+        # the Achilles tendon runs from the heel bone (which turns with the foot) up the back of the leg
+        Leaf(RoundCone(0.95, 1.35, float(np.linalg.norm(achilles_top - achilles_foot))), achilles_foot,
+             frame_from(achilles_top - achilles_foot, vec(0, 1, 0)), tag={"kind": "leg"}),
         Leaf(Ellipsoid(0.7, 0.9, 1.05), vec(-2.45 * g, 0.35, 0.7), tag={"kind": "leg"}),              # medial malleolus
         Leaf(Ellipsoid(0.65, 0.85, 1.05), vec(2.5 * g, -0.75, -0.3), tag={"kind": "leg"}),            # lateral malleolus
     ]
@@ -243,7 +246,7 @@ def foot_shot(view: str, posture: str, build: str, tone: str, *, light_side: int
 
     pose = pose_foot(posture, BUILDS[build])
     # seen from below, the leg runs away behind the foot: a short one keeps its cut end out of sight
-    scene = build_foot_scene(pose, leg_length=9.0 if view == "sole" else 40.0)
+    scene = build_foot_scene(pose, leg_length=4.0 if view == "sole" else 40.0)
     spheres = foot_spheres(pose)
     centres = np.array([c for c, _ in spheres])
     target = (centres.min(axis=0) + centres.max(axis=0)) / 2
