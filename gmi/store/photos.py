@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +84,11 @@ def normalise_photo(path: Path):
     if size == 0:
         raise PhotoRejected("is empty")
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings():
+            # Pillow warns about very large images before we can refuse them ourselves
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+        with im:
             if im.format not in ACCEPTED_FORMATS:
                 raise PhotoRejected(f"is a {im.format or 'unknown'} image; only JPEG and PNG photos can be imported")
             width, height = im.size
