@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "gmi.commands.profiles",
     "gmi.commands.demo",
     "gmi.commands.export",
+    "gmi.commands.stimuli",
 )
 
 
