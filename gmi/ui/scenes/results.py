@@ -34,7 +34,10 @@ class ResultsScene(Scene):
 
     def on_enter(self) -> None:
         self.result: SessionResult = session_result(self.ctx.db, self.session_id)
-        self.history = recent_results(self.ctx.db, self.ctx.profile.id, last=10, part=self.result.part)
+        # Compare like with like (clinical.md): same mode and same way of answering.
+        same = [r for r in recent_results(self.ctx.db, self.ctx.profile.id, last=40, part=self.result.part)
+                if r.settings.mode is self.result.settings.mode and r.input_method == self.result.input_method]
+        self.history = same[-10:]
         self.page = None
 
     def on_resize(self) -> None:
@@ -89,7 +92,7 @@ class ResultsScene(Scene):
         for intent, rect in buttons.items():
             if names[intent]:
                 answer_target(surface, rect, names[intent], t.accent if intent is Intent.CONFIRM else t.muted, t,
-                              highlight=intent is Intent.CONFIRM)
+                              highlight=intent is Intent.CONFIRM, size=24)
 
     # -- the page ----------------------------------------------------------------------------------
     def _render_page(self, w: int) -> pygame.Surface:
@@ -178,26 +181,35 @@ class ResultsScene(Scene):
     def _trend(self, page: pygame.Surface, x: int, y: int, width: int) -> int:
         t = self.theme
         hist = self.history
+        r = self.result
         y = draw_paragraph(page, "Your last sessions", t.font(30, True), t.fg, x, y, width) + 8
         if len(hist) < 2:
             return draw_paragraph(page, "After a few more sessions you will see your progress here.",
                                   t.font(24), t.muted, x, y, width)
-        chart = pygame.Rect(x, y, min(width, t.px(700)), t.px(160))
+        label_font = t.font(18)
+        axis_w = label_font.size("100%")[0] + 12
+        chart = pygame.Rect(x, y, min(width, t.px(700)), t.px(170))
         panel(page, chart, t)
-        norm = norm_for(self.result.part)
-        n = len(hist)
-        step = (chart.width - 60) / max(1, n - 1)
+        plot = pygame.Rect(chart.x + axis_w + 10, chart.y + 14, chart.width - axis_w - 30, chart.height - 28)
+        low = 0.5   # accuracy below 50 % is guessing: the chart spends its height on 50–100 %
+
         def ypos(acc: float) -> int:
-            return int(chart.bottom - 20 - (chart.height - 40) * acc)
+            return int(plot.bottom - plot.height * (max(low, acc) - low) / (1 - low))
+
+        for level in (0.5, 0.75, 1.0):
+            draw_text(page, f"{level:.0%}", label_font, t.muted, (plot.x - 8, ypos(level)), "midright")
+        norm = norm_for(r.part)
         if norm:
             ny = ypos(norm.accuracy_min)
-            pygame.draw.line(page, t.good, (chart.x + 20, ny), (chart.right - 20, ny), 2)
-            draw_text(page, f"aim {norm.accuracy_min:.0%}", t.font(18), t.good, (chart.right - 24, ny - 4), "bottomright")
+            pygame.draw.line(page, t.good, (plot.x, ny), (plot.right, ny), 2)
+            draw_text(page, f"aim {norm.accuracy_min:.0%}", label_font, t.good, (plot.right, ny + 3), "topright")
+        step = plot.width / max(1, len(hist) - 1)
         for side, colour in (("left", t.left), ("right", t.right)):
-            pts = [(int(chart.x + 30 + i * step), ypos(getattr(r.summary, side).accuracy or 0)) for i, r in enumerate(hist)]
-            if len(pts) > 1:
-                pygame.draw.lines(page, colour, False, pts, 4)
+            pts = [(int(plot.x + i * step), ypos(getattr(h.summary, side).accuracy or 0)) for i, h in enumerate(hist)]
+            pygame.draw.lines(page, colour, False, pts, 4)
             for p in pts:
                 pygame.draw.circle(page, colour, p, 6)
         y = chart.bottom + 6
-        return draw_paragraph(page, "Accuracy per session: blue left, orange right.", t.font(20), t.muted, x, y, width)
+        method = r.input_method or "keys"
+        return draw_paragraph(page, f"Accuracy per session: blue left, orange right. Only {r.settings.mode.value} "
+                                    f"sessions answered with {method} are compared.", t.font(20), t.muted, x, y, width)
