@@ -384,3 +384,30 @@ def test_dwell_alone_starts_the_drill(app, monkeypatch):
         app.step(1 / 60)
         time.sleep(0.01)
     assert scene.session_id is not None
+
+
+def test_a_key_pressed_during_the_fixation_cross_is_not_an_answer(app):
+    scene = DrillScene(replace(DrillSettings(), trials=10, time_limit_s=2.0), seed=3, fixation_ms=300,
+                       feedback_ms=0, skip_ready=True)
+    app.push(scene)
+    app.step(1 / 60)
+    assert scene.state.phase == "fixation"
+    post_key(pygame.K_LEFT)            # too early: the picture is not there yet
+    post_key(pygame.K_RIGHT)
+    run_until(app, lambda: len(scene.state.answered) == 1)
+    row = app.ctx.db.laterality_trials(scene.session_id)[0]
+    assert row["response"] is None and row["rt_ms"] is None   # a miss, not a 0 ms answer
+
+
+def test_the_session_names_the_answer_method_as_soon_as_it_is_used(app):
+    app.ctx.prefs.input_method = "dwell"          # configured, but the patient answers with keys
+    scene = start_drill(app, trials=10)
+    seen = []
+
+    def answer(stim):
+        seen.append(app.ctx.db.conn.execute("SELECT input_method FROM sessions WHERE id=?",
+                                            (scene.session_id,)).fetchone()[0])
+        correct_key(stim)
+
+    answer_all(app, scene, answer)
+    assert seen[0] == "dwell" and seen[1:] == ["keys"] * 9

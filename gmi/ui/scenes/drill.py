@@ -347,6 +347,16 @@ class DrillScene(Scene):
 
     def _present_and_wait(self) -> None:
         surface = self.app.screen
+        # Keys pressed during the fixation cross are anticipations: take them off the queue before the
+        # picture appears, or they would be stamped after onset as near-zero reaction times.
+        for event in pygame.event.get():
+            if event.type == pygame.VIDEORESIZE:
+                pygame.event.post(event)   # for the app, after this picture
+                continue
+            ti = self.ctx.keymap.translate(event, time.perf_counter_ns(), self.pointer_targets())
+            if ti is not None and ti.intent in (Intent.PAUSE, Intent.QUIT):
+                self._record(Outcome(OutcomeKind.PAUSE if ti.intent is Intent.PAUSE else OutcomeKind.QUIT))
+                return
         self.dwell.reset(pygame.mouse.get_pos(), self.pointer_targets())
         self.state.phase = "stimulus"
         self.draw(surface)
@@ -415,7 +425,9 @@ class DrillScene(Scene):
         answered = outcome.kind is OutcomeKind.ANSWER
         method = outcome.method.value if answered and outcome.method else None
         if method:
-            self.methods_used.add(method)
+            if method not in self.methods_used:   # the session row always names the methods used so far
+                self.methods_used.add(method)
+                self.ctx.db.update_session(self.session_id, input_method="+".join(sorted(self.methods_used)))
         self.ctx.db.add_laterality_trial(self.session_id, {
             "trial_index": self.state.index, "stimulus_id": stim.id, "part": stim.part, "side": stim.side,
             "view": stim.view, "posture": stim.posture, "rotation_deg": stim.rotation_deg,

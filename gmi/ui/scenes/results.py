@@ -9,7 +9,7 @@ import pygame
 
 from gmi.core.intents import Intent, TimedIntent
 from gmi.core.laterality import Cell, Mode
-from gmi.core.norms import LR_THRESHOLD_LABEL, norm_for
+from gmi.core.norms import norm_for
 from gmi.report.laterality import SessionResult, recent_results, session_result
 from gmi.ui.app import Scene
 from gmi.ui.widgets import answer_target, draw_paragraph, draw_text, fit_font, panel
@@ -135,10 +135,7 @@ class ResultsScene(Scene):
             y = draw_paragraph(page, f"Norm for {r.part}: {norm.describe()}.", t.font(22), t.muted, margin, y + 6, inner)
             for study in norm.studies:
                 y = draw_paragraph(page, f"{study.text} — {study.source}", t.font(22), t.muted, margin, y, inner)
-        y = draw_paragraph(page, f"Left–right difference: {LR_THRESHOLD_LABEL} is "
-                                 f"{r.settings.lr_rt_threshold_ms / 1000:.1f} s or "
-                                 f"{r.settings.lr_accuracy_threshold_pts:.0f} points.",
-                           t.font(22), t.muted, margin, y, inner) + 20
+        y += 20
         y = self._rotation_chart(page, margin, y, inner) + 20
         y = self._directions(page, margin, y, inner) + 20
         y = self._trend(page, margin, y, inner) + 30
