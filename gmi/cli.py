@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "gmi.commands.profiles",
     "gmi.commands.demo",
     "gmi.commands.export",
+    "gmi.commands.stimuli",
     "gmi.commands.forget",
 )
 

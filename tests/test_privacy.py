@@ -91,14 +91,19 @@ def test_video_analysis_with_the_real_pose_model_makes_no_network_attempt(pose_m
     assert '"repetitions"' in capsys.readouterr().out
 
 
-def test_exports_make_no_network_attempt(no_network, app, tmp_path, capsys):
+@pytest.mark.parametrize("fmt", ["tsv", "json", "html", "fhir"])
+def test_exports_make_no_network_attempt_and_are_owner_only(no_network, app, tmp_path, capsys, fmt, open_umask):
     from tests.ui.test_drill import answer_all, correct_key, start_drill
 
     scene = start_drill(app, trials=10)
     answer_all(app, scene, correct_key)
     data = str(app.ctx.data_dir)
+    out = tmp_path / "for-the-physio" / fmt
+    assert main(["export", "--format", fmt, "--out", str(out), "--data-dir", data, "--profile", "tester"]) == 0
+    assert "Exported 1 sessions" in capsys.readouterr().out
+    files = assert_owner_only(tmp_path / "for-the-physio")
+    assert len([p for p in files if p.is_file()]) >= 1
     assert main(["results", "--json", "--data-dir", data, "--profile", "tester"]) == 0
-    assert '"sessions"' in capsys.readouterr().out
 
 
 # -- camera frames never reach the disk --------------------------------------------------------------------------
@@ -214,6 +219,18 @@ def test_database_logs_and_snapshots_are_owner_only(tmp_path, open_umask, monkey
     names = {p.name for p in assert_owner_only(data)}
     assert {"gmi.sqlite3", "logs"} <= names and any(n.startswith("gmi-crash-") for n in names)
     assert os.umask(0o022) == 0o022                                       # restored after main()
+
+
+def test_imported_photos_are_owner_only(tmp_path, open_umask, capsys):
+    from PIL import Image
+
+    source = tmp_path / "from-the-physio"
+    source.mkdir()
+    Image.new("RGB", (300, 400), (180, 130, 100)).save(source / "my hand.jpg")
+    data = tmp_path / "data"
+    assert main(["stimuli", "import", str(source), "--part", "hands", "--side", "right", "--data-dir", str(data)]) == 0
+    files = assert_owner_only(data)
+    assert any(p.suffix == ".webp" for p in files) and any(p.name == "manifest.tsv" for p in files)
 
 
 def test_the_pose_model_is_owner_only(tmp_path, open_umask, pose_media, capsys):

@@ -6,6 +6,7 @@ import argparse
 from dataclasses import replace
 
 from gmi.commands.args import add_common, bounded
+from gmi.core.errors import GmiError
 from gmi.core.laterality import TIME_LIMIT_RANGE_S, TRIALS_RANGE, Mode
 from gmi.core.stimuli import PARTS
 
@@ -39,6 +40,11 @@ def run(args: argparse.Namespace) -> int:
         if args.part and args.part != ctx.drill.part:
             changes["views"] = ()
         ctx.drill = replace(ctx.drill, **changes).validate("command line")
+        fixed = [f"--{o}" for o, v in (("trials", args.trials), ("time-limit", args.time_limit), ("level", args.level))
+                 if v is not None]
+        if ctx.drill.mode is Mode.TEST and fixed:
+            raise GmiError("E-TEST-FIXED", f"Test mode uses fixed settings, so {', '.join(fixed)} would be ignored.",
+                           fix="add --mode training to choose your own settings, or leave those options out.")
         if args.input:
             ctx.prefs.input_method = args.input
         library = check_drill_can_run(ctx)   # problems are reported here, before a window opens

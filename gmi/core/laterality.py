@@ -46,7 +46,7 @@ class DrillSettings:
     def effective(self) -> "DrillSettings":
         """Test mode uses fixed settings so that results can be compared from week to week."""
         if self.mode is Mode.TEST:
-            return replace(self, trials=40, time_limit_s=5.0, views=(), rotations=(), level=1)
+            return replace(self, trials=40, time_limit_s=5.0, views=(), rotations=(), level=1, source="library")
         return self
 
     def validate(self, where: str = "settings") -> "DrillSettings":
@@ -315,8 +315,8 @@ def judge_against_norm(summary: Summary, norm: Norm | None, settings: DrillSetti
     if norm is not None:
         lines.append(f"You were right {acc:.0%} of the time; the usual aim is {norm.accuracy_min:.0%} or more.")
         if rt is not None:
-            lines.append(f"Your typical answer took {rt / 1000:.1f} s; most people take about "
-                         f"{norm.rt_mean_s:.1f} s" + (" or less." if speed_ok else "."))
+            lines.append(f"Your typical answer took {rt / 1000:.1f} s; for most people it is about "
+                         f"{norm.rt_mean_s:.1f} s" + (", so you are within the usual range." if speed_ok else "."))
     d_rt, d_acc = summary.lr_rt_diff_ms, summary.lr_accuracy_diff_pts
     rt_uneven = d_rt is not None and abs(d_rt) > settings.lr_rt_threshold_ms
     acc_uneven = d_acc is not None and abs(d_acc) > settings.lr_accuracy_threshold_pts
@@ -328,7 +328,9 @@ def judge_against_norm(summary: Summary, norm: Norm | None, settings: DrillSetti
         lines.append(f"You were right {summary.left.accuracy:.0%} of the time on the left and "
                      f"{summary.right.accuracy:.0%} on the right.")
     if d_rt is not None or d_acc is not None:
-        lines.append("Left and right were about even." if sides_even else
+        apart = ", ".join(p for p in (f"{abs(d_rt) / 1000:.1f} s" if d_rt is not None else "",
+                                      f"{abs(d_acc):.0f} points" if d_acc is not None else "") if p)
+        lines.append(f"Left and right were about even ({apart} apart)." if sides_even else
                      f"(Uneven means more than {settings.lr_rt_threshold_ms / 1000:.1f} s or "
                      f"{settings.lr_accuracy_threshold_pts:.0f} points apart: a {LR_THRESHOLD_LABEL}.)")
     return Verdict(accuracy_ok, speed_ok, sides_even, tuple(lines))

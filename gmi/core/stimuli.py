@@ -212,10 +212,14 @@ def verify_library(library: StimulusLibrary, *, check_files: bool = True) -> lis
     ids = library.by_id()
     if check_files:
         checked: dict[str, str | None] = {}
+        reported: set[tuple[str, str]] = set()   # one problem per file (rows share files), not one per row
         for s in library.stimuli:
             if s.file not in checked:
                 p = library.path_of(s)
                 checked[s.file] = sha256_of(p) if p.is_file() else None
+            if (s.file, s.sha256) in reported:
+                continue
+            reported.add((s.file, s.sha256))
             actual = checked[s.file]
             if actual is None:
                 problems.append(Problem("image file is missing", file=where, field="file", found=s.file,

@@ -139,16 +139,13 @@ def forget_profile(db: Database, data_dir: Path, name: str, *, is_default: bool 
 
 def remove_profile_files(data_dir: Path, name: str, *, is_default: bool = False) -> list[Path]:
     """The profile's own photos, and crash reports written while it was in use."""
+    from gmi.store.photos import photos_dir
+
     removed: list[Path] = []
-    try:
-        from gmi.store.photos import photos_dir
-    except ImportError:      # before the photo library exists there are no photos to remove
-        photos_dir = None
-    if photos_dir is not None:
-        folder = photos_dir(data_dir, name)
-        if folder.exists():
-            shutil.rmtree(folder)
-            removed.append(folder)
+    folder = photos_dir(data_dir, name)
+    if folder.exists():
+        shutil.rmtree(folder)
+        removed.append(folder)
     for log in sorted((data_dir / "logs").glob("gmi-crash-*.txt")):
         try:
             head = log.read_text(encoding="utf-8", errors="replace").split("\n\n", 1)[0]

@@ -26,6 +26,9 @@ FIXED_KEYS: dict[int, Intent] = {
     pygame.K_F11: Intent.FULLSCREEN,
 }
 DEFAULT_LEFT_KEY, DEFAULT_RIGHT_KEY = "left", "right"
+# Keys that work the menus and pauses: never answer keys.
+MENU_KEYS = frozenset({pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_BACKSPACE, pygame.K_UP,
+                       pygame.K_DOWN, pygame.K_TAB, pygame.K_SPACE, pygame.K_F11})
 
 
 def key_code(name: str) -> int:
@@ -55,10 +58,11 @@ class KeyMap:
         if left == right:
             raise GmiError("E-KEY-SAME", "The left and right answer keys must be different.",
                            fix="choose two different keys.")
-        for reserved in (left, right):
-            if reserved in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_F11):
-                raise GmiError("E-KEY-RESERVED", "Esc, Enter and F11 cannot be answer keys (they pause, confirm "
-                               "and switch full screen).", fix="choose other keys.")
+        for chosen in (left, right):
+            if chosen in MENU_KEYS:
+                raise GmiError("E-KEY-RESERVED", f"{key_label(pygame.key.name(chosen))} cannot be an answer key: "
+                               "gmi uses it to pause, confirm, go back, move in menus or switch full screen.",
+                               fix="choose other keys, e.g. the left and right arrows, z and m, or a foot pedal.")
         self._answer_keys = {left: Intent.LEFT, right: Intent.RIGHT}
 
     def translate(self, event: pygame.event.Event, t_ns: int,

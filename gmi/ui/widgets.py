@@ -41,10 +41,11 @@ def draw_paragraph(surface: pygame.Surface, text: str, font: pygame.font.Font, c
     return y
 
 
-def fit_font(theme: Theme, text: str, size: int, width: int, bold: bool = True) -> pygame.font.Font:
-    """The largest font (at most ``size`` before scaling) in which ``text`` fits ``width`` pixels."""
+def fit_font(theme: Theme, text: str, size: int, width: int, bold: bool = True,
+             height: int | None = None) -> pygame.font.Font:
+    """The largest font (at most ``size`` before scaling) in which ``text`` fits ``width`` (and ``height``)."""
     font = theme.font(size, bold)
-    while font.size(text)[0] > width and size > 10:
+    while (font.size(text)[0] > width or (height is not None and font.get_height() > height)) and size > 10:
         size -= 2
         font = theme.font(size, bold)
     return font
@@ -57,7 +58,7 @@ def panel(surface: pygame.Surface, rect: pygame.Rect, theme: Theme, border: Colo
 
 
 def answer_target(surface: pygame.Surface, rect: pygame.Rect, label: str, colour: Colour, theme: Theme,
-                  progress: float = 0.0, highlight: bool = False) -> None:
+                  progress: float = 0.0, highlight: bool = False, size: int = 40) -> None:
     """A large LEFT / RIGHT answer area for mouse, touch and dwell; ``progress`` fills it while dwelling."""
     pygame.draw.rect(surface, theme.panel, rect, border_radius=18)
     if progress > 0:
@@ -65,7 +66,7 @@ def answer_target(surface: pygame.Surface, rect: pygame.Rect, label: str, colour
         fill.width = max(1, int(rect.width * progress))
         pygame.draw.rect(surface, colour, fill, border_radius=18)
     pygame.draw.rect(surface, colour, rect, width=6 if highlight else 4, border_radius=18)
-    font = fit_font(theme, label, 40, rect.width - 20)
+    font = fit_font(theme, label, size, rect.width - 20, height=rect.height - 8)
     draw_text(surface, label, font, theme.fg, rect.center, "center")
 
 

@@ -135,3 +135,19 @@ def test_sigkill_mid_drill_loses_no_answered_trial(tmp_path, tiny_library):
     assert any(r[1] == "right" for r in after)
     status = con.execute("SELECT status FROM sessions").fetchone()[0]
     assert status == "running"                # killed: never closed, yet nothing lost
+
+
+def test_test_mode_refuses_options_it_would_ignore(tmp_path, tiny_library, capsys):
+    code = main(["drill", "--data-dir", str(tmp_path), "--mode", "test", "--trials", "20"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--trials would be ignored" in err and "--mode training" in err
+
+
+@pytest.mark.parametrize("key", ["up", "down", "space", "backspace", "tab", "return", "escape"])
+def test_menu_keys_cannot_be_answer_keys(key):
+    from gmi.core.errors import GmiError
+    from gmi.ui.keymap import KeyMap
+
+    with pytest.raises(GmiError) as info:
+        KeyMap(key, "m")
+    assert info.value.code == "E-KEY-RESERVED"

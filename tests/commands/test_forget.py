@@ -14,6 +14,7 @@ from gmi.cli import main
 from gmi.core.imagery import parse_sequence
 from gmi.core.programme import StageEvent
 from gmi.core.tomlcheck import parse_toml
+from gmi.store.photos import photos_dir
 from gmi.store.programme import add_event
 from gmi.ui.app import AppContext
 from gmi.ui.consent import remember_camera_consent
@@ -108,21 +109,16 @@ def two_profiles(app):
     logs.mkdir()
     for name in (GONE, KEPT):
         (logs / f"gmi-crash-{name}.txt").write_text(f"gmi 0.1\nargs: {{'profile': {name!r}}}\n\nTraceback ...")
-    try:
-        from gmi.store.photos import photos_dir
-    except ImportError:
-        photos_dir = None
-    if photos_dir is not None:
-        for name in (GONE, KEPT):
-            folder = photos_dir(data, name)
-            folder.mkdir(parents=True)
-            (folder / "hand.webp").write_bytes(name.encode())
-    yield data, con, photos_dir
+    for name in (GONE, KEPT):
+        folder = photos_dir(data, name)
+        folder.mkdir(parents=True)
+        (folder / "hand.webp").write_bytes(name.encode())
+    yield data, con
     con.close()
 
 
 def test_forget_removes_every_row_file_and_byte_of_one_profile_only(two_profiles, capsys):
-    data, con, photos_dir = two_profiles
+    data, con = two_profiles
     gone_before, kept_before = rows_of(con, GONE), rows_of(con, KEPT)
     for table in ("sessions", "laterality_trials", "exposure_plans", "exposure_reps", "exposure_ratings",
                   "exposure_events", "guided_steps", "session_ratings", "session_symptoms", "programme_events"):
@@ -141,8 +137,7 @@ def test_forget_removes_every_row_file_and_byte_of_one_profile_only(two_profiles
     assert GONE.encode() not in backup.read_bytes() and KEPT.encode() in backup.read_bytes()
     assert not (data / "logs" / f"gmi-crash-{GONE}.txt").exists()
     assert (data / "logs" / f"gmi-crash-{KEPT}.txt").exists()
-    if photos_dir is not None:
-        assert not photos_dir(data, GONE).exists() and photos_dir(data, KEPT).exists()
+    assert not photos_dir(data, GONE).exists() and photos_dir(data, KEPT).exists()
     assert main(["forget", "--profile", GONE, "--yes", "--data-dir", str(data)]) == 2   # nothing left to forget
     assert "no profile called" in capsys.readouterr().err
 
@@ -154,7 +149,7 @@ class Terminal(io.StringIO):
 
 @pytest.mark.parametrize("typed,code", [("bob-keepme\n", 1), ("\n", 1), ("", 1), (f"{GONE}\n", 0)])
 def test_on_a_terminal_the_name_must_be_typed(two_profiles, monkeypatch, capsys, typed, code):
-    data, con, _ = two_profiles
+    data, con = two_profiles
     monkeypatch.setattr("sys.stdin", Terminal(typed))
     assert main(["forget", "--profile", GONE, "--data-dir", str(data)]) == code
     out = capsys.readouterr().out
@@ -165,7 +160,7 @@ def test_on_a_terminal_the_name_must_be_typed(two_profiles, monkeypatch, capsys,
 
 
 def test_without_a_terminal_it_needs_yes(two_profiles, monkeypatch, capsys):
-    data, con, _ = two_profiles
+    data, con = two_profiles
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{GONE}\n"))
     assert main(["forget", "--profile", GONE, "--data-dir", str(data)]) == 2
     assert "--yes" in capsys.readouterr().err

@@ -331,3 +331,83 @@ def test_a_display_faster_than_the_loop_does_not_count_every_frame_as_dropped(ap
     assert scene.timing.frames_dropped == 0
     scene._count_frame(3 / FPS)
     assert scene.timing.frames_dropped == 1
+
+
+def click(rect):
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=rect.center, touch=False))
+
+
+def test_mouse_alone_starts_pauses_resumes_finishes_and_leaves(app):
+    """Everything a keyboard user can do in a drill, a mouse or touch user can do with on-screen buttons."""
+    from gmi.core.intents import Intent
+
+    app.ctx.prefs.input_method = "mouse"
+    scene = DrillScene(replace(DrillSettings(), trials=10, time_limit_s=2.0), seed=5, fixation_ms=0, feedback_ms=0)
+    app.push(scene)
+    app.step(1 / 60)
+    click(scene.pointer_targets()[Intent.CONFIRM])           # Start (handled in the first step below)
+    count = {"n": 0}
+
+    def act(stim):
+        count["n"] += 1
+        targets = scene.pointer_targets()
+        click(targets[Intent.PAUSE] if count["n"] == 3 else targets[Intent.LEFT if stim.side == "left" else Intent.RIGHT])
+
+    answer_all(app, scene, act, until=lambda sc: sc.state.phase == "paused")
+    rows = app.ctx.db.laterality_trials(scene.session_id)
+    assert len(rows) == 2 and {r["input_method"] for r in rows} == {"mouse"}
+    click(scene.pointer_targets()[Intent.CONFIRM])           # Carry on
+    app.step(1 / 60)
+    assert scene.state.phase != "paused"
+    answer_all(app, scene, lambda stim: click(scene.pointer_targets()[Intent.PAUSE]),
+               until=lambda sc: sc.state.phase == "paused")
+    click(scene.pointer_targets()[Intent.BACK])              # Finish now
+    app.step(1 / 60)
+    results = app.top
+    assert isinstance(results, ResultsScene)
+    app.step(1 / 60)
+    click(results.pointer_targets()[Intent.BACK])            # Home
+    app.step(1 / 60)
+    assert results not in app.scenes
+
+
+def test_dwell_alone_starts_the_drill(app, monkeypatch):
+    from gmi.core.intents import Intent
+
+    app.ctx.prefs.input_method, app.ctx.prefs.dwell_s = "dwell", 0.2
+    scene = DrillScene(replace(DrillSettings(), trials=10), seed=5, fixation_ms=0, feedback_ms=0)
+    app.push(scene)
+    start = scene.pointer_targets()[Intent.CONFIRM]
+    monkeypatch.setattr(pygame.mouse, "get_pos", lambda: start.center)
+    deadline = time.monotonic() + 5
+    while scene.session_id is None and time.monotonic() < deadline:
+        app.step(1 / 60)
+        time.sleep(0.01)
+    assert scene.session_id is not None
+
+
+def test_a_key_pressed_during_the_fixation_cross_is_not_an_answer(app):
+    scene = DrillScene(replace(DrillSettings(), trials=10, time_limit_s=2.0), seed=3, fixation_ms=300,
+                       feedback_ms=0, skip_ready=True)
+    app.push(scene)
+    app.step(1 / 60)
+    assert scene.state.phase == "fixation"
+    post_key(pygame.K_LEFT)            # too early: the picture is not there yet
+    post_key(pygame.K_RIGHT)
+    run_until(app, lambda: len(scene.state.answered) == 1)
+    row = app.ctx.db.laterality_trials(scene.session_id)[0]
+    assert row["response"] is None and row["rt_ms"] is None   # a miss, not a 0 ms answer
+
+
+def test_the_session_names_the_answer_method_as_soon_as_it_is_used(app):
+    app.ctx.prefs.input_method = "dwell"          # configured, but the patient answers with keys
+    scene = start_drill(app, trials=10)
+    seen = []
+
+    def answer(stim):
+        seen.append(app.ctx.db.conn.execute("SELECT input_method FROM sessions WHERE id=?",
+                                            (scene.session_id,)).fetchone()[0])
+        correct_key(stim)
+
+    answer_all(app, scene, answer)
+    assert seen[0] == "dwell" and seen[1:] == ["keys"] * 9

@@ -17,7 +17,7 @@ import pygame
 
 from gmi import __version__
 from gmi.core.errors import GmiError
-from gmi.core.intents import InputMethod, Intent, TimedIntent
+from gmi.core.intents import Intent, TimedIntent
 from gmi.core.laterality import (FEEDBACK_MS, FIXATION_MS, DrillSettings, Mode, Outcome, OutcomeKind, design_trials,
                                  judge)
 from gmi.core.postures import PART_NOUNS
@@ -155,31 +155,29 @@ class DrillScene(Scene):
     def on_resize(self) -> None:
         self.images.clear()   # pictures are scaled to the window
 
-    def _pause_rect(self) -> pygame.Rect:
-        font = self.theme.font(22)
-        return pygame.Rect(12, 8, font.size("Pause (Esc)")[0] + 28, font.get_linesize() + 12)
+    def _pause_button(self) -> pygame.Rect:
+        font = self.theme.font(24, True)
+        return pygame.Rect(12, 10, font.size("Pause")[0] + 40, font.get_linesize() + 16)
 
-    def _button_rects(self) -> tuple[pygame.Rect, pygame.Rect]:
-        """The two buttons at the foot of the ready and paused screens (go on; back or finish)."""
+    def _menu_buttons(self) -> tuple[pygame.Rect, pygame.Rect]:
+        """The two buttons of the ready and pause screens (for mouse, touch and dwell users)."""
         w, h = self.app.screen.get_size()
-        bh, gap = self.theme.font(28, True).get_linesize() + 24, 24
-        each = min(self.theme.px(340), (w - 120 - gap) // 2)
-        go = pygame.Rect(w // 2 - gap // 2 - each, h - h // 12 - bh, each, bh)
-        return go, go.move(each + gap, 0)
+        bh = max(self.theme.px(64), 48)
+        bw = min((w - 90) // 2, self.theme.px(420))
+        y = h - bh - max(20, h // 20)
+        return pygame.Rect(w // 2 - bw - 15, y, bw, bh), pygame.Rect(w // 2 + 15, y, bw, bh)
 
     def pointer_targets(self) -> dict[Intent, pygame.Rect]:
-        """Every action by mouse, touch or dwell too: the answers, pause, and the buttons of each screen."""
+        """Everything a click or touch can do here: answers and Pause while pictures run; the buttons of
+        the ready and pause screens otherwise. Dwell uses only the two answer areas."""
         phase = self.state.phase
+        if phase in ("fixation", "stimulus", "feedback"):
+            _, left, right = self._layout()
+            return {Intent.LEFT: left, Intent.RIGHT: right, Intent.PAUSE: self._pause_button()}
         if phase in ("ready", "paused"):
-            go, back = self._button_rects()
-            return {Intent.CONFIRM: go, Intent.BACK: back}
-        if phase not in ("stimulus", "fixation", "feedback"):
-            return {}
-        _, left, right = self._layout()
-        targets = {Intent.PAUSE: self._pause_rect()}
-        if phase != "feedback":
-            targets |= {Intent.LEFT: left, Intent.RIGHT: right}
-        return targets
+            first, second = self._menu_buttons()
+            return {Intent.CONFIRM: first, Intent.BACK: second}
+        return {}
 
     def _image_for(self, stim: Stimulus) -> pygame.Surface:
         key = f"{stim.file}@{stim.rotation_deg}"
@@ -216,7 +214,9 @@ class DrillScene(Scene):
         answer_target(surface, right, hint_right, t.right, t, progress if which is Intent.RIGHT else 0.0)
         done = len(self.state.answered)
         draw_text(surface, f"{done} of {len(self.trials)}", t.font(22), t.muted, (image.right, 12), "topright")
-        answer_target(surface, self._pause_rect(), "Pause (Esc)", t.muted, t)
+        pause = self._pause_button()
+        panel(surface, pause, t, t.muted)
+        draw_text(surface, "Pause", t.font(24, True), t.fg, pause.center, "center")
 
     def draw(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -272,15 +272,10 @@ class DrillScene(Scene):
             (f"Left or right {noun}?", 48, True, t.fg),
             (f"{how} Answer as quickly and as accurately as you can: {s.trials} pictures, up to "
              f"{s.time_limit_s:g} s each.", 28, False, t.fg),
-            (f"{mode} Esc pauses at any time; nothing you answered is lost.", 28, False, t.fg),
-        ], pygame.Rect(60, h // 10, w - 120, self._button_rects()[0].top - h // 10 - 16))
-        self._draw_buttons(surface, "Start (Enter)", "Back (Backspace)")
-
-    def _draw_buttons(self, surface: pygame.Surface, go: str, back: str) -> None:
-        t = self.theme
-        go_rect, back_rect = self._button_rects()
-        answer_target(surface, go_rect, go, t.accent, t, highlight=True)
-        answer_target(surface, back_rect, back, t.muted, t)
+            (f"{mode} Esc or the Pause button stops at any time; nothing you answered is lost.", 28, False, t.fg),
+            ("Enter or Space: start.  Backspace: go back.", 28, True, t.accent),
+        ], pygame.Rect(60, h // 12, w - 120, self._menu_buttons()[0].top - h // 12 - 20))
+        self._draw_menu_buttons(surface, "Start", "Back")
 
     def _draw_paused(self, surface: pygame.Surface) -> None:
         t = self.theme
@@ -288,15 +283,25 @@ class DrillScene(Scene):
         w, h = surface.get_size()
         draw_blocks(surface, t, [
             ("Paused", 48, True, t.fg),
-            (f"{len(self.state.answered)} answers are saved. Take your time.", 28, False, t.fg),
-        ], pygame.Rect(60, h // 6, w - 120, self._button_rects()[0].top - h // 6 - 16))
-        self._draw_buttons(surface, "Carry on (Enter)", "Finish now (Backspace)")
+            (f"{len(self.state.answered)} of {len(self.trials)} pictures done and saved. Take your time.",
+             28, False, t.fg),
+            ("Enter or Space: carry on.   Backspace: finish now and see the results.", 28, True, t.accent),
+        ], pygame.Rect(60, h // 8, w - 120, self._menu_buttons()[0].top - h // 8 - 20))
+        self._draw_menu_buttons(surface, "Carry on", "Finish now")
+
+    def _draw_menu_buttons(self, surface: pygame.Surface, first: str, second: str) -> None:
+        t = self.theme
+        a, b = self._menu_buttons()
+        which, progress = (self.dwell.progress(time.perf_counter_ns()) if self.ctx.prefs.input_method == "dwell"
+                           else (None, 0.0))
+        answer_target(surface, a, first, t.accent, t, progress if which is Intent.CONFIRM else 0.0, highlight=True)
+        answer_target(surface, b, second, t.muted, t, progress if which is Intent.BACK else 0.0)
 
     # -- input -------------------------------------------------------------------------------------
     def handle(self, intent: TimedIntent) -> None:
         phase, i = self.state.phase, intent.intent
         if phase == "ready":
-            if i in (Intent.CONFIRM, Intent.TAP) or (i in (Intent.LEFT, Intent.RIGHT) and intent.method is not InputMethod.KEYS):
+            if i in (Intent.CONFIRM, Intent.TAP):
                 self._start()
             elif i in (Intent.BACK, Intent.PAUSE):
                 self.app.pop()
@@ -308,13 +313,9 @@ class DrillScene(Scene):
         elif i is Intent.PAUSE:
             self._pause()
 
-    def handle_raw(self, event: pygame.event.Event) -> None:
-        if self.state.phase == "ready" and event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 \
-                and not self._button_rects()[1].collidepoint(event.pos):   # a click anywhere but Back starts
-            self._start()
-
     def _pause(self) -> None:
         self.state.phase = "paused"
+        self.dwell.reset()
         if self.session_id is not None:
             self.ctx.db.update_session(self.session_id, timing=self.timing.to_dict())
 
@@ -322,6 +323,12 @@ class DrillScene(Scene):
     def update(self, dt_s: float) -> None:
         phase = self.state.phase
         now = time.perf_counter_ns()
+        if phase in ("ready", "paused") and self.ctx.prefs.input_method == "dwell":
+            hit = self.dwell.update(pygame.mouse.get_pos(), self.pointer_targets(), now)
+            if hit is not None:
+                self.dwell.reset()
+                self.handle(hit)
+                return
         if phase in ("fixation", "feedback"):
             self._count_frame(dt_s)
         if phase == "fixation" and now - self.phase_started_ns >= self.fixation_ns:
@@ -340,6 +347,16 @@ class DrillScene(Scene):
 
     def _present_and_wait(self) -> None:
         surface = self.app.screen
+        # Keys pressed during the fixation cross are anticipations: take them off the queue before the
+        # picture appears, or they would be stamped after onset as near-zero reaction times.
+        for event in pygame.event.get():
+            if event.type == pygame.VIDEORESIZE:
+                pygame.event.post(event)   # for the app, after this picture
+                continue
+            ti = self.ctx.keymap.translate(event, time.perf_counter_ns(), self.pointer_targets())
+            if ti is not None and ti.intent in (Intent.PAUSE, Intent.QUIT):
+                self._record(Outcome(OutcomeKind.PAUSE if ti.intent is Intent.PAUSE else OutcomeKind.QUIT))
+                return
         self.dwell.reset(pygame.mouse.get_pos(), self.pointer_targets())
         self.state.phase = "stimulus"
         self.draw(surface)
@@ -354,6 +371,7 @@ class DrillScene(Scene):
         """Poll input (no redraw) until an answer, Esc, close or the time limit."""
         keymap, targets = self.ctx.keymap, self.pointer_targets()
         dwell = self.ctx.prefs.input_method == "dwell"
+        answer_areas = {i: r for i, r in targets.items() if i in (Intent.LEFT, Intent.RIGHT)}
         events: list[TimedIntent] = []
         resized: list[pygame.event.Event] = []   # for the app, once the wait is over
         last = onset_ns
@@ -369,7 +387,7 @@ class DrillScene(Scene):
                 if ti is not None:
                     events.append(ti)
             if dwell:
-                hit = self.dwell.update(pygame.mouse.get_pos(), targets, now)
+                hit = self.dwell.update(pygame.mouse.get_pos(), answer_areas, now)
                 if hit is not None:
                     events.append(hit)
                 if now >= next_redraw:
@@ -407,7 +425,9 @@ class DrillScene(Scene):
         answered = outcome.kind is OutcomeKind.ANSWER
         method = outcome.method.value if answered and outcome.method else None
         if method:
-            self.methods_used.add(method)
+            if method not in self.methods_used:   # the session row always names the methods used so far
+                self.methods_used.add(method)
+                self.ctx.db.update_session(self.session_id, input_method="+".join(sorted(self.methods_used)))
         self.ctx.db.add_laterality_trial(self.session_id, {
             "trial_index": self.state.index, "stimulus_id": stim.id, "part": stim.part, "side": stim.side,
             "view": stim.view, "posture": stim.posture, "rotation_deg": stim.rotation_deg,

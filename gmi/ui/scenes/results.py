@@ -9,10 +9,10 @@ import pygame
 
 from gmi.core.intents import Intent, TimedIntent
 from gmi.core.laterality import Cell, Mode
-from gmi.core.norms import LR_THRESHOLD_LABEL, norm_for
+from gmi.core.norms import norm_for
 from gmi.report.laterality import SessionResult, recent_results, session_result
 from gmi.ui.app import Scene
-from gmi.ui.widgets import draw_paragraph, draw_text, fit_font, panel
+from gmi.ui.widgets import answer_target, draw_paragraph, draw_text, fit_font, panel
 
 ROTATION_NAMES = {0: "upright", 45: "45° clockwise", 90: "90° clockwise", 135: "135° clockwise",
                   180: "upside down", 225: "135° anticlockwise", 270: "90° anticlockwise", 315: "45° anticlockwise"}
@@ -34,7 +34,10 @@ class ResultsScene(Scene):
 
     def on_enter(self) -> None:
         self.result: SessionResult = session_result(self.ctx.db, self.session_id)
-        self.history = recent_results(self.ctx.db, self.ctx.profile.id, last=10, part=self.result.part)
+        # Compare like with like (clinical.md): same mode and same way of answering.
+        same = [r for r in recent_results(self.ctx.db, self.ctx.profile.id, last=40, part=self.result.part)
+                if r.settings.mode is self.result.settings.mode and r.input_method == self.result.input_method]
+        self.history = same[-10:]
         self.page = None
 
     def on_resize(self) -> None:
@@ -58,35 +61,38 @@ class ResultsScene(Scene):
         if event.type == pygame.MOUSEWHEEL:
             self.scroll -= event.y * self.theme.px(60)
 
+    def _footer(self) -> tuple[pygame.Rect, dict[Intent, pygame.Rect]]:
+        """The footer and its buttons: practise again, home, and up/down while the page scrolls."""
+        t = self.theme
+        w, h = self.app.screen.get_size()
+        bh = max(t.px(44), 40)
+        footer = pygame.Rect(0, h - bh - 20, w, bh + 20)
+        labels = [(Intent.CONFIRM, "Practise again"), (Intent.BACK, "Home"), (Intent.UP, "Up"), (Intent.DOWN, "Down")]
+        gap = 12
+        bw = (w - gap * (len(labels) + 1)) // len(labels)
+        return footer, {i: pygame.Rect(gap + k * (bw + gap), footer.y + 10, bw, bh) for k, (i, _) in enumerate(labels)}
+
+    def pointer_targets(self) -> dict[Intent, pygame.Rect]:
+        return self._footer()[1]
+
     def draw(self, surface: pygame.Surface) -> None:
         t = self.theme
         w, h = surface.get_size()
         if self.page is None or self.page.get_width() != w:
             self.page = self._render_page(w)
-        footer_h = t.font(26, True).get_linesize() + 24
-        view_h = h - footer_h
+        footer, buttons = self._footer()
+        view_h = footer.y
         self.scroll = max(0, min(self.scroll, self.page.get_height() - view_h))
         surface.fill(t.bg)
         surface.blit(self.page, (0, 0), pygame.Rect(0, self.scroll, w, view_h))
-        pygame.draw.rect(surface, t.panel, (0, view_h, w, footer_h))
-        more = self.page.get_height() - view_h - self.scroll > 0
-        self.buttons = self._footer_buttons(w, view_h, footer_h, more)
-        for intent, (rect, label) in self.buttons.items():     # buttons: the mouse and touch can do it all
-            font = fit_font(t, label, 26, rect.width - 16)
-            pygame.draw.rect(surface, t.accent if intent is Intent.CONFIRM else t.muted, rect, width=3, border_radius=12)
-            draw_text(surface, label, font, t.accent if intent is Intent.CONFIRM else t.fg, rect.center, "center")
-
-    def _footer_buttons(self, w: int, top: int, height: int, more: bool) -> dict[Intent, tuple[pygame.Rect, str]]:
-        labels = {Intent.CONFIRM: "Practise again (Enter)", Intent.BACK: "Home (Backspace)"}
-        if more:
-            labels[Intent.DOWN] = "More below (Down arrow)"
-        gap = 16
-        each = (w - 40 - gap * (len(labels) - 1)) // len(labels)
-        return {intent: (pygame.Rect(20 + k * (each + gap), top + 6, each, height - 12), label)
-                for k, (intent, label) in enumerate(labels.items())}
-
-    def pointer_targets(self) -> dict[Intent, pygame.Rect]:
-        return {intent: rect for intent, (rect, _) in getattr(self, "buttons", {}).items()}
+        pygame.draw.rect(surface, t.panel, footer)
+        more_below = self.page.get_height() - view_h - self.scroll > 0
+        names = {Intent.CONFIRM: "Practise again (Enter)", Intent.BACK: "Home (Backspace)",
+                 Intent.UP: "Up" if self.scroll > 0 else "", Intent.DOWN: "More below" if more_below else ""}
+        for intent, rect in buttons.items():
+            if names[intent]:
+                answer_target(surface, rect, names[intent], t.accent if intent is Intent.CONFIRM else t.muted, t,
+                              highlight=intent is Intent.CONFIRM, size=24)
 
     # -- the page ----------------------------------------------------------------------------------
     def _render_page(self, w: int) -> pygame.Surface:
@@ -129,10 +135,7 @@ class ResultsScene(Scene):
             y = draw_paragraph(page, f"Norm for {r.part}: {norm.describe()}.", t.font(22), t.muted, margin, y + 6, inner)
             for study in norm.studies:
                 y = draw_paragraph(page, f"{study.text} — {study.source}", t.font(22), t.muted, margin, y, inner)
-        y = draw_paragraph(page, f"Left–right difference: {LR_THRESHOLD_LABEL} is "
-                                 f"{r.settings.lr_rt_threshold_ms / 1000:.1f} s or "
-                                 f"{r.settings.lr_accuracy_threshold_pts:.0f} points.",
-                           t.font(22), t.muted, margin, y, inner) + 20
+        y += 20
         y = self._rotation_chart(page, margin, y, inner) + 20
         y = self._directions(page, margin, y, inner) + 20
         y = self._trend(page, margin, y, inner) + 30
@@ -175,26 +178,35 @@ class ResultsScene(Scene):
     def _trend(self, page: pygame.Surface, x: int, y: int, width: int) -> int:
         t = self.theme
         hist = self.history
+        r = self.result
         y = draw_paragraph(page, "Your last sessions", t.font(30, True), t.fg, x, y, width) + 8
         if len(hist) < 2:
             return draw_paragraph(page, "After a few more sessions you will see your progress here.",
                                   t.font(24), t.muted, x, y, width)
-        chart = pygame.Rect(x, y, min(width, t.px(700)), t.px(160))
+        label_font = t.font(18)
+        axis_w = label_font.size("100%")[0] + 12
+        chart = pygame.Rect(x, y, min(width, t.px(700)), t.px(170))
         panel(page, chart, t)
-        norm = norm_for(self.result.part)
-        n = len(hist)
-        step = (chart.width - 60) / max(1, n - 1)
+        plot = pygame.Rect(chart.x + axis_w + 10, chart.y + 14, chart.width - axis_w - 30, chart.height - 28)
+        low = 0.5   # accuracy below 50 % is guessing: the chart spends its height on 50–100 %
+
         def ypos(acc: float) -> int:
-            return int(chart.bottom - 20 - (chart.height - 40) * acc)
+            return int(plot.bottom - plot.height * (max(low, acc) - low) / (1 - low))
+
+        for level in (0.5, 0.75, 1.0):
+            draw_text(page, f"{level:.0%}", label_font, t.muted, (plot.x - 8, ypos(level)), "midright")
+        norm = norm_for(r.part)
         if norm:
             ny = ypos(norm.accuracy_min)
-            pygame.draw.line(page, t.good, (chart.x + 20, ny), (chart.right - 20, ny), 2)
-            draw_text(page, f"aim {norm.accuracy_min:.0%}", t.font(18), t.good, (chart.right - 24, ny - 4), "bottomright")
+            pygame.draw.line(page, t.good, (plot.x, ny), (plot.right, ny), 2)
+            draw_text(page, f"aim {norm.accuracy_min:.0%}", label_font, t.good, (plot.right, ny + 3), "topright")
+        step = plot.width / max(1, len(hist) - 1)
         for side, colour in (("left", t.left), ("right", t.right)):
-            pts = [(int(chart.x + 30 + i * step), ypos(getattr(r.summary, side).accuracy or 0)) for i, r in enumerate(hist)]
-            if len(pts) > 1:
-                pygame.draw.lines(page, colour, False, pts, 4)
+            pts = [(int(plot.x + i * step), ypos(getattr(h.summary, side).accuracy or 0)) for i, h in enumerate(hist)]
+            pygame.draw.lines(page, colour, False, pts, 4)
             for p in pts:
                 pygame.draw.circle(page, colour, p, 6)
         y = chart.bottom + 6
-        return draw_paragraph(page, "Accuracy per session: blue left, orange right.", t.font(20), t.muted, x, y, width)
+        method = r.input_method or "keys"
+        return draw_paragraph(page, f"Accuracy per session: blue left, orange right. Only {r.settings.mode.value} "
+                                    f"sessions answered with {method} are compared.", t.font(20), t.muted, x, y, width)

@@ -1,0 +1,1 @@
+"""Deterministic generators that produce gmi's data files (stimulus images)."""
