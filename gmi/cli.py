@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "gmi.commands.export",
     "gmi.commands.stimuli",
     "gmi.commands.forget",
+    "gmi.commands.selftest",
 )
 
 

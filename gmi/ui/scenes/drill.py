@@ -68,6 +68,14 @@ class TimingFacts:
     polls: int = 0
     max_poll_gap_us: float = 0.0
     poll_gap_sum_us: float = 0.0
+    gaps_us: list[float] | None = field(default=None, repr=False)   # every gap, when asked (gmi selftest)
+
+    def add_poll(self, gap_us: float) -> None:
+        self.polls += 1
+        self.poll_gap_sum_us += gap_us
+        self.max_poll_gap_us = max(self.max_poll_gap_us, gap_us)
+        if self.gaps_us is not None:
+            self.gaps_us.append(gap_us)
 
     def to_dict(self) -> dict:
         return {"refresh_hz": self.refresh_hz, "vsync": self.vsync, "video_driver": self.driver,
@@ -394,10 +402,7 @@ class DrillScene(Scene):
                     self._redraw_targets()
                     next_redraw = now + DWELL_REDRAW_NS
             out = judge(events, onset_ns, deadline_ns, now)
-            gap = (now - last) / 1000
-            self.timing.polls += 1
-            self.timing.poll_gap_sum_us += gap
-            self.timing.max_poll_gap_us = max(self.timing.max_poll_gap_us, gap)
+            self.timing.add_poll((now - last) / 1000)
             last = now
             if out.kind is not OutcomeKind.WAITING:
                 for event in resized:
