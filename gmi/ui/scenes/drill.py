@@ -29,6 +29,7 @@ from gmi.ui.widgets import answer_target, draw_blocks, draw_text, fit_font, pane
 
 POLL_SLEEP_S = 0.0002   # ~0.25 ms per loop on Linux: > 1 kHz polling
 DWELL_REDRAW_NS = 16_000_000
+IMAGES_KEPT = 4          # prepared pictures kept: the one shown, the next, and a paused one shown again
 
 
 def load_library(settings: DrillSettings, data_dir, profile_name: str) -> StimulusLibrary:
@@ -207,6 +208,8 @@ class DrillScene(Scene):
             pygame.draw.circle(mask, (255, 255, 255, 255), (side // 2, side // 2), side // 2)
             canvas.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
             self.images[key] = canvas
+            while len(self.images) > IMAGES_KEPT:          # a few, not a whole drill's worth (1.4 MB each)
+                del self.images[next(iter(self.images))]
         return self.images[key]
 
     # -- drawing -----------------------------------------------------------------------------------
