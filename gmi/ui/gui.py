@@ -13,7 +13,7 @@ import pygame
 
 from gmi.core.intents import Intent, TimedIntent
 from gmi.ui.app import Scene
-from gmi.ui.theme import gui_theme
+from gmi.ui.theme import BUTTON_TYPE, Theme, gui_theme
 
 
 @dataclass
@@ -42,7 +42,23 @@ class GuiScene(Scene):
     def on_resize(self) -> None:
         self.build()
 
+    _shrink = 0.0    # how far below the user's text size this screen's type had to go to fit the window
+
+    @property
+    def theme(self) -> Theme:
+        base = self.app.ctx.theme
+        return base.scaled(base.text_scale - self._shrink) if self._shrink else base
+
     def build(self) -> None:
+        """Lay the screen out at the user's text size; if a button's words would be cut off (large text, small
+        window), again a step smaller, never below 100 %."""
+        self._shrink = 0.0
+        self._build_once()
+        while not self._labels_fit() and self.theme.text_scale > 1.0:
+            self._shrink = round(self._shrink + 0.1, 2)
+            self._build_once()
+
+    def _build_once(self) -> None:
         import pygame_gui
 
         self.manager = pygame_gui.UIManager(self.app.screen.get_size(), gui_theme(self.theme))
@@ -51,6 +67,11 @@ class GuiScene(Scene):
         self.layout()
         self.focus_index = min(self.focus_index, max(0, len(self.focusables) - 1))
         self._show_focus()
+
+    def _labels_fit(self) -> bool:
+        font = self.theme.font(BUTTON_TYPE, True)
+        return all(font.size(f.element.text)[0] <= f.element.rect.width - 8
+                   and font.get_height() <= f.element.rect.height for f in self.focusables)
 
     # -- subclasses -------------------------------------------------------------------------------
     def layout(self) -> None:

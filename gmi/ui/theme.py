@@ -72,12 +72,15 @@ def _font(px: int, bold: bool) -> pygame.font.Font:
     return pygame.font.Font(str(path) if path else None, px)
 
 
+BUTTON_TYPE = 26     # size (at 100 %) of the bold type on menu buttons
+
+
 def gui_theme(theme: Theme) -> dict:
     """A pygame_gui theme dictionary matching ``theme`` (menus and forms)."""
     def hexc(c: Colour) -> str:
         return "#{:02x}{:02x}{:02x}".format(*c)
 
-    font = {"name": "noto_sans", "size": str(theme.px(26)), "bold": "1"}
+    font = {"name": "noto_sans", "size": str(theme.px(BUTTON_TYPE)), "bold": "1"}
     misc = {"shape": "rounded_rectangle", "shape_corner_radius": "12", "border_width": "3"}
     # pygame_gui reads only colours from "defaults": fonts and shapes go on each element type.
     return {

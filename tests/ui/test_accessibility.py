@@ -15,6 +15,8 @@ from gmi.core.plans import load_plan
 from gmi.core.programme import StageEvent
 from gmi.store import exposure as store
 from gmi.store.programme import add_event
+from gmi.ui.consent import CameraConsentScene
+from gmi.ui.theme import BUTTON_TYPE
 from gmi.ui.scenes.drill import DrillScene
 from gmi.ui.scenes.exposure import ExposureScene
 from gmi.ui.scenes.home import HomeScene
@@ -412,6 +414,9 @@ class DrawnOutside:
             assert screen.contains(rect), f"{where}: target {intent} {rect} outside {screen.size}"
         for f in getattr(scene, "focusables", []):
             assert screen.contains(f.element.rect), f"{where}: button {f.element.text!r} outside"
+            font = scene.theme.font(BUTTON_TYPE, True)                          # the menus' button type
+            assert font.size(f.element.text)[0] <= f.element.rect.width - 8, f"{where}: {f.element.text!r} too wide"
+            assert font.get_height() <= f.element.rect.height, f"{where}: {f.element.text!r} taller than its button"
         self.rects.clear()
 
 
@@ -434,6 +439,12 @@ def screens(app):
             press(app, pygame.K_RETURN)
         press(app, pygame.K_RETURN)
 
+    def consent_question():
+        scene = CameraConsentScene(lambda allowed: None)
+        app.push(scene)
+        if scene.focused().element.text == "Continue":
+            press(app, pygame.K_RETURN)
+
     def guided_running(make):
         def go():
             app.push(make())
@@ -452,6 +463,8 @@ def screens(app):
         ("mirror box running", guided_running(lambda: MirrorScene(setting="box", clock=FakeClock()))),
         ("exposure intro", lambda: app.push(ExposureScene(clock=FakeClock(), today=dt.date(2026, 11, 21)))),
         ("exposure during", exposure_during),
+        ("camera consent", lambda: app.push(CameraConsentScene(lambda allowed: None))),
+        ("camera consent, the question", consent_question),
     ]
 
 

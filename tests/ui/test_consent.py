@@ -63,7 +63,7 @@ def test_the_camera_is_off_until_agreed_and_the_answer_is_remembered(app, camera
     scene = open_exposure(app)
     assert isinstance(app.top, CameraConsentScene) and camera == []   # asked BEFORE any camera is opened
     labels = [f.element.text for f in app.top.focusables]
-    assert labels == ["Yes, use the camera", "No, not the camera", "Not now (ask me next time)"]
+    assert labels == ["Yes, use the camera", "No, not the camera", "Ask me next time"]
     key(app, pygame.K_RETURN)                                # keyboard: the first choice, yes
     assert app.top is scene and len(camera) == 1 and scene.session.mode.value == "camera"
     assert camera_consent(reload_profile(app)) is True       # in the database, for this profile
@@ -185,3 +185,18 @@ def test_gmi_camera_check_refuses_a_profile_that_said_no_before_opening_anything
                  "--data-dir", str(tmp_path), "--profile", "anna"]) == 2
     assert "E-CAMERA-OFF" in capsys.readouterr().err
     assert pygame.display.get_surface() is None
+
+
+def test_at_large_text_the_words_come_first_then_the_question(app, camera):
+    app.ctx.prefs.text_scale = 2.0
+    open_exposure(app)
+    consent = app.top
+    assert isinstance(consent, CameraConsentScene) and labels_of(consent) == ["Continue"]
+    key(app, pygame.K_RETURN)
+    assert app.top is consent and labels_of(consent)[0] == "Yes, use the camera" and camera == []
+    key(app, pygame.K_RETURN)
+    assert len(camera) == 1 and camera_consent(reload_profile(app)) is True
+
+
+def labels_of(scene) -> list[str]:
+    return [f.element.text for f in scene.focusables]

@@ -145,7 +145,7 @@ class ExposureScene(Scene):
         item = self.plan.items[decision.item_index]
         mode = self._open_camera(item, item.level(decision.level)) if camera else Mode.TAP
         if not camera and item.measured and self.use_camera:
-            self.notice = "The camera is off for you (Settings → Camera use), so this session is logged by tapping."
+            self.notice = "The camera is off for you (in Settings: Camera use), so this session is logged by tapping."
         self.session: ExposureSession = new_session(
             self.plan, decision, clock=self.clock, mode=mode, today=self.today, sink=self._write,
             history=store.item_history(ctx.db, ctx.profile.id, item.name))
@@ -658,7 +658,7 @@ class ExposureScene(Scene):
         w, h = surface.get_size()
         m = self._margin()
         y = draw_paragraph(surface, "Paused", t.font(48, True), t.fg, m, h // 6, w - 2 * m, "center")
-        y = draw_paragraph(surface, f"{s.reps_done} repetitions are saved. Take your time.", t.font(28), t.fg, m,
+        y = draw_paragraph(surface, f"{s.reps_done} repetition{'s are' if s.reps_done != 1 else ' is'} saved. Take your time.", t.font(28), t.fg, m,
                            y + 16, w - 2 * m, "center")
         options = [(Intent.CONFIRM, "Carry on  (Enter)"), (Intent.DOWN, "Report my pain  (Down arrow)")]
         if s.mode is Mode.CAMERA:

@@ -423,11 +423,13 @@ class GuidedSessionScene(Scene):
         image = self.picture(path, rect.width - 24) if path else None
         if image is not None:
             surface.blit(image, image.get_rect(center=rect.center))
-        else:                         # the words fit inside the box, centred
+        else:                         # the words inside the box, centred; none in a box too small for them
             font = paragraph_font(t, fallback, 30, rect.width - 48, rect.height - 24)
-            height = len(wrap(fallback, font, rect.width - 48)) * font.get_linesize()
-            draw_paragraph(surface, fallback, font, (40, 44, 52), rect.x + 24, rect.centery - height // 2,
-                           rect.width - 48, "center")
+            lines = wrap(fallback, font, rect.width - 48)
+            height = len(lines) * font.get_linesize()
+            if height <= rect.height - 24 and max(font.size(line)[0] for line in lines) <= rect.width - 24:
+                draw_paragraph(surface, fallback, font, (40, 44, 52), rect.x + 24, rect.centery - height // 2,
+                               rect.width - 48, "center")
         if t.name == "high-contrast":
             pygame.draw.rect(surface, t.fg, rect, width=2, border_radius=16)
 

@@ -17,6 +17,7 @@ from gmi.report.laterality import recent_results
 from gmi.ui.app import Scene
 from gmi.ui.gui import GuiScene
 from gmi.ui.programme_panel import draw_programme_panel, programme_status
+from gmi.ui.theme import BUTTON_TYPE
 from gmi.ui.widgets import draw_paragraph, panel, wrap
 
 # The other parts of gmi, as (label, "module:SceneClass"): imported only when chosen, so start-up stays fast.
@@ -75,7 +76,8 @@ class HomeScene(GuiScene):
         # With the side panel while the rows fit beside it (buttons may shrink to a comfortable 44 px);
         # otherwise (large text, small window) full width, on pages.
         fits = (h - top - margin + gap) // (bh + gap)
-        if len(rows) > fits and (h - top - margin) // len(rows) - gap >= 44:
+        shortest = max(44, t.font(BUTTON_TYPE, True).get_height() + 8)        # the words must still fit
+        if len(rows) > fits and (h - top - margin) // len(rows) - gap >= shortest:
             bh, fits = (h - top - margin) // len(rows) - gap, len(rows)
         if len(rows) <= fits and w - col_w - 3 * margin >= t.px(300):
             self.side_panel = pygame.Rect(margin * 2 + col_w, top, w - col_w - margin * 3, h - top - margin)

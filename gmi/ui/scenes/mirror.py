@@ -97,7 +97,7 @@ class MirrorScene(GuidedSessionScene):
 
     def _use_camera(self, allowed: bool) -> None:
         if not allowed:
-            self._camera_free("The camera is off for you (Settings → Camera use).")
+            self._camera_free("The camera is off for you (in Settings: Camera use).")
             return
         self.source = self.source or camera_spec(self.ctx.prefs.camera)
         try:
@@ -348,8 +348,9 @@ class MirrorScene(GuidedSessionScene):
             top = buttons.bottom + 12
         else:                               # large text: the count goes under the buttons
             top = draw_paragraph(surface, step_text, small, t.muted, m, buttons.bottom + 6, w - 2 * m) + 8
-        if self.notice:                     # the camera went away mid-session: say so, and go on
-            top = draw_paragraph(surface, self.notice, small, t.warn, m, top, w - 2 * m) + 8
+        if self.notice:                     # no camera: one short line here (the reason is on the intro)
+            line = "No camera: carry on with a mirror box, same prompts and timer."
+            top = draw_text(surface, line, fit_font(t, line, 22, w - 2 * m, bold=False), t.warn, (m, top)).bottom + 8
         side = self.picture_side(w, top, footer, 0.42)
         shown = phase.payload if isinstance(phase.payload, StepShown) else None
         stim = find_image(self.library, shown.image) if shown and self.library else None
@@ -429,8 +430,7 @@ class MirrorChoiceScene(GuiScene):
         bh = max(t.px(54), 44)
         width = min(w - 2 * m, t.px(620))
         rows = [(label, lambda s=setting: self.app.replace(MirrorScene(setting=s)), None, None)
-                for label, setting in (("With the camera (a digital mirror)", "camera"),
-                                       ("With a mirror box (no camera)", "box"))] + [("Back", self.app.pop, None, None)]
+                for label, setting in (("With the camera", "camera"), ("With a mirror box", "box"))] + [("Back", self.app.pop, None, None)]
         top = max(h // 3, h // 12 + t.font(48, True).get_linesize() * 2)     # the words above keep some room
         self.text_area = pygame.Rect(m, h // 12, w - 2 * m, top - h // 12 - 12)
         self.menu(rows, pygame.Rect((w - width) // 2, top, width, h - top - m // 2), bh, 16)   # pages if need be
@@ -439,5 +439,6 @@ class MirrorChoiceScene(GuiScene):
         t = self.theme
         draw_blocks(surface, t, [("Mirror therapy", 48, True, t.fg),
                                  ("Watch the reflection of your healthy side moving, so that the painful side seems "
-                                  "to move easily. Both ways use the same prompts and timer.", 26, False, t.muted)],
+                                  "to move easily: on the screen (a digital mirror from the camera) or in a mirror "
+                                  "box (no camera). Both ways use the same prompts and timer.", 26, False, t.muted)],
                     self.text_area)

@@ -29,13 +29,19 @@ class ProgrammeScene(GuiScene):
         self.status, problem = programme_status(self.ctx)
         self.message = self.message or problem
         bh = max(t.px(50), 44)
-        width = min(t.px(360), (w - 2 * m) // 3)
-        y = h - m - bh
         buttons = [("I had a flare", self.flare), ("Back", self.app.pop)]
         if self.status.previous_stage:
             buttons.insert(1, (f"Go back to {STAGE_LABELS[self.status.previous_stage].lower()}", self.back_one))
-        for k, (label, action) in enumerate(buttons):
-            self.button(pygame.Rect(m + k * (width + 16), y, width, bh), label, action)
+        widths = [t.font(26, True).size(label)[0] + 40 for label, _ in buttons]   # each as wide as its words
+        if sum(widths) + 16 * (len(widths) - 1) <= w - 2 * m:                  # in a row at the foot
+            x = m
+            for (label, action), width in zip(buttons, widths):
+                self.button(pygame.Rect(x, h - m - bh, width, bh), label, action)
+                x += width + 16
+        else:                                                                    # else one above the other
+            height = min(len(buttons) * (bh + 10) - 10, h // 2)
+            self.menu([(label, action, None, None) for label, action in buttons],
+                      pygame.Rect(m, h - m // 2 - height, w - 2 * m, height), bh, 10)
 
     def draw_background(self, surface: pygame.Surface) -> None:
         """The page at the user's text size, or a step smaller (never below 100 %) until it ends above the
@@ -81,7 +87,7 @@ class ProgrammeScene(GuiScene):
                                      t.font(22), t.muted, right_x, right_y, col)
         for e in reversed(history):
             what = EVENT_WORDS.get(e.kind, e.kind)
-            to = f" → {STAGE_LABELS[e.to_stage].lower()}" if e.to_stage else ""
+            to = f" to {STAGE_LABELS[e.to_stage].lower()}" if e.to_stage else ""   # the font has no arrows
             who = f" {e.by}" if e.kind == "override" else ""
             why = f": {e.reason}" if e.reason else ""
             right_y = draw_paragraph(surface, f"{e.at.astimezone().date().isoformat()}  {what}{who}{to}{why}",

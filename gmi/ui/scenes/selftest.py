@@ -13,7 +13,7 @@ from gmi.core.laterality import OutcomeKind
 from gmi.ui.app import Scene
 from gmi.ui.keymap import DwellTracker
 from gmi.ui.scenes.drill import DrillScene
-from gmi.ui.widgets import draw_blocks
+from gmi.ui.widgets import answer_target, draw_blocks
 
 
 class SelftestScene(Scene):
@@ -70,14 +70,24 @@ class SelftestScene(Scene):
         step = ("1 of 2: the screen" if self.phase == "frames" else "2 of 2: the keys")
         draw_blocks(surface, t, [
             ("Checking this computer's timing", 44, True, t.fg),
-            (f"Step {step}, about {self.seconds:g} seconds each. Please do not touch anything; the result "
-             "appears in the terminal.", 28, False, t.fg),
-            ("Esc stops the check.", 26, True, t.accent),
-        ], pygame.Rect(60, h // 8, w - 120, h // 2), align="left")
-        bar = pygame.Rect(60, h * 3 // 4, w - 120, max(12, t.px(14)))
+            (f"Step {step} (about {self.seconds:g} s). Please do not touch anything; the result appears in the "
+             "terminal.", 28, False, t.fg),
+        ], pygame.Rect(60, h // 8, w - 120, self._stop_rect().top - 48 - h // 8), align="left")
+        bar = pygame.Rect(60, self._stop_rect().top - 24 - max(12, t.px(14)), w - 120, max(12, t.px(14)))
         elapsed = (time.perf_counter_ns() - self.started_ns) / 1e9
         share = min(1.0, elapsed / (2 * self.seconds))
         pygame.draw.rect(surface, t.panel, bar, border_radius=7)
         pygame.draw.rect(surface, t.accent, (bar.x, bar.y, max(8, int(bar.width * share)), bar.height), border_radius=7)
         if t.panel == t.bg:
             pygame.draw.rect(surface, t.muted, bar, width=1, border_radius=7)
+        answer_target(surface, self._stop_rect(), "Stop (Esc)", t.muted, t)
+
+    def _stop_rect(self) -> pygame.Rect:
+        w, h = self.app.screen.get_size()
+        font = self.theme.font(28, True)
+        rect = pygame.Rect(0, 0, min(w - 120, font.size("Stop (Esc)")[0] + 60), font.get_linesize() + 24)
+        rect.midbottom = (w // 2, h - max(16, h // 16))
+        return rect
+
+    def pointer_targets(self) -> dict[Intent, pygame.Rect]:
+        return {Intent.BACK: self._stop_rect()}       # the mouse can stop it too
