@@ -12,9 +12,7 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -23,29 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pygame  # noqa: E402
 
-from gmi.core.laterality import DrillSettings  # noqa: E402
-from gmi.store.db import Database  # noqa: E402
-from gmi.ui.app import App, AppContext, open_window  # noqa: E402
-from gmi.ui.scenes.drill import DrillScene, load_library  # noqa: E402
-from tools.simpatient import post_key, run_drill  # noqa: E402
+from gmi.ui.scenes.drill import DrillScene  # noqa: E402
+from tools.simpatient import drill_bench, post_key, run_drill  # noqa: E402
 
 TRIALS_PER_DRILL = 100
 DRILLS = int(os.environ.get("RT_BENCH_DRILLS", "11"))
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="gmi-rt-bench-"))
-    db = Database.open(tmp)
-    ctx = AppContext.load(db, "bench", tmp)
-    app = App(open_window(), ctx)
-    settings = replace(DrillSettings(), part="hands", trials=TRIALS_PER_DRILL, time_limit_s=2.0)
-    try:
-        library = load_library(settings, tmp, "bench")
-    except Exception:  # no rendered library in this checkout: timing does not depend on the pictures
-        from tests.conftest import write_tiny_library
-
-        os.environ["GMI_STIMULI_DIR"] = str(write_tiny_library(tmp / "stimuli"))
-        library = load_library(settings, tmp, "bench")
+    app, settings, library = drill_bench("bench", TRIALS_PER_DRILL)
+    db = app.ctx.db
     truth: dict[tuple[int, int], int] = {}   # (session, trial) -> true interval ns
     rng = random.Random(1)
     errors_ms: list[float] = []

@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import resource
 import sys
-import tempfile
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -25,11 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pygame  # noqa: E402
 
-from gmi.core.laterality import DrillSettings  # noqa: E402
-from gmi.store.db import Database  # noqa: E402
-from gmi.ui.app import App, AppContext, open_window  # noqa: E402
-from gmi.ui.scenes.drill import DrillScene, load_library  # noqa: E402
-from tools.simpatient import answer_key, post_key, run_drill  # noqa: E402
+from gmi.ui.scenes.drill import DrillScene  # noqa: E402
+from tools.simpatient import answer_key, drill_bench, post_key, run_drill  # noqa: E402
 
 TRIALS = int(os.environ.get("SOAK_TRIALS", "5000"))
 TRIALS_PER_DRILL = 100
@@ -47,18 +42,8 @@ def rss_mb() -> float:
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="gmi-soak-"))
-    db = Database.open(tmp)
-    ctx = AppContext.load(db, "soak", tmp)
-    app = App(open_window(), ctx)
-    settings = replace(DrillSettings(), part="hands", trials=TRIALS_PER_DRILL, time_limit_s=2.0)
-    try:
-        library = load_library(settings, tmp, "soak")
-    except Exception:  # no rendered library in this checkout: a tiny one does for memory and bookkeeping
-        from tests.conftest import write_tiny_library
-
-        os.environ["GMI_STIMULI_DIR"] = str(write_tiny_library(tmp / "stimuli"))
-        library = load_library(settings, tmp, "soak")
+    app, settings, library = drill_bench("soak", TRIALS_PER_DRILL)
+    db = app.ctx.db
     posted = 0
     lock = threading.Lock()
 

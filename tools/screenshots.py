@@ -48,8 +48,9 @@ def shot(app: App, name: str, out: Path) -> None:
     print(out / f"{name}.png")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
+def shots_app(doc: str | None = None) -> tuple[argparse.Namespace, App]:
+    """The options every screenshot script takes, and an app on a throw-away data directory with that look."""
+    ap = argparse.ArgumentParser(description=doc)
     ap.add_argument("out", type=Path)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--high-contrast", action="store_true")
@@ -58,13 +59,18 @@ def main() -> None:
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="gmi-shots-"))
-    db = Database.open(data)
-    ctx = AppContext.load(db, "Anna", data)
+    ctx = AppContext.load(Database.open(data), "Anna", data)
     ctx.prefs.text_scale, ctx.prefs.high_contrast = args.scale, args.high_contrast
-    ctx.drill = replace(ctx.drill, part=args.part, trials=24)
     ctx.save()
     w, h = (int(v) for v in args.size.split("x"))
-    app = App(open_window(size=(w, h)), ctx)
+    return args, App(open_window(size=(w, h)), ctx)
+
+
+def main() -> None:
+    args, app = shots_app()
+    ctx = app.ctx
+    ctx.drill = replace(ctx.drill, part=args.part, trials=24)
+    ctx.save()
     from gmi.ui.scenes.drill import DrillScene
     from gmi.ui.scenes.home import HomeScene
     from gmi.ui.scenes.results import ResultsScene

@@ -8,10 +8,8 @@ throw-away data directory. Options: --scale 1.0–2.0, --high-contrast, --size W
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,27 +17,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pygame  # noqa: E402
 
-from gmi.store.db import Database  # noqa: E402
-from gmi.ui.app import App, AppContext, open_window  # noqa: E402
+from tools.screenshots import shots_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--high-contrast", action="store_true")
-    ap.add_argument("--size", default="1280x800")
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    data = Path(tempfile.mkdtemp(prefix="gmi-shots-"))
-    db = Database.open(data)
-    ctx = AppContext.load(db, "Anna", data)
-    ctx.prefs.text_scale, ctx.prefs.high_contrast, ctx.prefs.sound = args.scale, args.high_contrast, False
-    ctx.save()
-    w, h = (int(v) for v in args.size.split("x"))
-    app = App(open_window(size=(w, h)), ctx)
+    args, app = shots_app(__doc__)
+    ctx, db = app.ctx, app.ctx.db
+    ctx.prefs.sound = False
+    w, h = app.screen.get_size()
     suffix = ("-hc" if args.high_contrast else "") + f"-{round(args.scale * 100)}-{w}x{h}"
 
     def shot(name: str) -> None:
@@ -95,7 +82,7 @@ def main() -> None:
     shot("mirror-choice")
     app.pop()
     ctx.remember("camera_consent", True)
-    mirror = MirrorScene(setting="camera", source=str(data / "no-such-camera.mp4"))
+    mirror = MirrorScene(setting="camera", source=str(ctx.data_dir / "no-such-camera.mp4"))
     app.push(mirror)
     shot("mirror-no-camera-intro")
     key(pygame.K_RETURN)

@@ -56,3 +56,30 @@ def run_drill(app, scene, act: Callable[[object, int], None], until: Callable[[o
                 return
             app.step(1 / 60)
     raise AssertionError("the drill did not reach the expected state")
+
+
+def drill_bench(profile: str, trials: int):
+    """For the drill benchmarks: an App on a throw-away data directory, drill settings of ``trials`` pictures
+    (hands, 2 s each), and the picture library — a tiny generated one when this checkout has no rendered
+    library (timing and bookkeeping do not depend on the pictures). Returns (app, settings, library)."""
+    import os
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    from gmi.core.laterality import DrillSettings
+    from gmi.store.db import Database
+    from gmi.ui.app import App, AppContext, open_window
+    from gmi.ui.scenes.drill import load_library
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"gmi-{profile}-"))
+    app = App(open_window(), AppContext.load(Database.open(tmp), profile, tmp))
+    settings = replace(DrillSettings(), part="hands", trials=trials, time_limit_s=2.0)
+    try:
+        library = load_library(settings, tmp, profile)
+    except Exception:
+        from tests.conftest import write_tiny_library
+
+        os.environ["GMI_STIMULI_DIR"] = str(write_tiny_library(tmp / "stimuli"))
+        library = load_library(settings, tmp, profile)
+    return app, settings, library

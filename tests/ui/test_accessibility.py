@@ -139,6 +139,19 @@ def mouse_pause(scene, stim):
 
 
 # -- keyboard alone ---------------------------------------------------------------------------------------------
+def start_pause_finish_by_keys(app, scene):
+    """An imagery or mirror session: start, pause with Esc, finish early, rate, leave — keys only."""
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_ESCAPE)
+    assert scene.state == "paused"
+    press(app, pygame.K_BACKSPACE)                                  # finish now
+    while scene.state == "rating":                                  # a step cut short counts: rate it
+        press(app, pygame.K_RETURN)
+    assert scene.state == "done"
+    press(app, pygame.K_RETURN)
+    assert isinstance(app.top, HomeScene)
+
+
 def test_every_screen_by_keyboard_alone(home):
     app = home
     choose(app, "Settings")
@@ -162,32 +175,14 @@ def test_every_screen_by_keyboard_alone(home):
     assert isinstance(app.top, HomeScene)
 
     choose(app, "Imagined movements")
-    imagery = app.top
-    assert isinstance(imagery, ImageryScene) and imagery.state == "intro"
-    press(app, pygame.K_RETURN)
-    press(app, pygame.K_ESCAPE)
-    assert imagery.state == "paused"
-    press(app, pygame.K_BACKSPACE)                                  # finish now
-    while imagery.state == "rating":                                # the step cut short counts: rate it
-        press(app, pygame.K_RETURN)
-    assert imagery.state == "done"
-    press(app, pygame.K_RETURN)
-    assert isinstance(app.top, HomeScene)
+    assert isinstance(app.top, ImageryScene) and app.top.state == "intro"
+    start_pause_finish_by_keys(app, app.top)
 
     choose(app, "Mirror therapy")
     assert isinstance(app.top, MirrorChoiceScene)
     choose(app, "With a mirror box")
-    mirror = app.top
-    assert isinstance(mirror, MirrorScene) and mirror.setting == "box"
-    press(app, pygame.K_RETURN)
-    press(app, pygame.K_ESCAPE)
-    assert mirror.state == "paused"
-    press(app, pygame.K_BACKSPACE)
-    while mirror.state == "rating":
-        press(app, pygame.K_RETURN)
-    assert mirror.state == "done"
-    press(app, pygame.K_RETURN)
-    assert isinstance(app.top, HomeScene)
+    assert isinstance(app.top, MirrorScene) and app.top.setting == "box"
+    start_pause_finish_by_keys(app, app.top)
 
     choose(app, "My programme")
     assert isinstance(app.top, ProgrammeScene)
@@ -377,7 +372,6 @@ class DrawnOutside:
     """Records every piece of text drawn on the window, to check that none of it runs off the screen."""
 
     def __init__(self, app, monkeypatch):
-        import gmi.ui.scenes as scenes_pkg  # noqa: F401
         import gmi.ui.widgets as widgets
 
         self.app, self.rects = app, []
