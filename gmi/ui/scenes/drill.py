@@ -8,6 +8,7 @@ stamped when taken off the queue. Esc pauses at once; the interrupted image is s
 
 from __future__ import annotations
 
+import gc
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -380,6 +381,16 @@ class DrillScene(Scene):
 
     def wait_for_answer(self, onset_ns: int, deadline_ns: int) -> Outcome:
         """Poll input (no redraw) until an answer, Esc, close or the time limit."""
+        # The cyclic garbage collector can stop the world for milliseconds; it waits until the answer is in.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._poll_for_answer(onset_ns, deadline_ns)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _poll_for_answer(self, onset_ns: int, deadline_ns: int) -> Outcome:
         keymap, targets = self.ctx.keymap, self.pointer_targets()
         dwell = self.ctx.prefs.input_method == "dwell"
         answer_areas = {i: r for i, r in targets.items() if i in (Intent.LEFT, Intent.RIGHT)}
