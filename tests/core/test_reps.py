@@ -130,15 +130,20 @@ def test_counts_every_generated_repetition(peaks, noise, seed, drop_every):
     repetition is counted once with its peak."""
     rng = np.random.default_rng(seed)
     angles: list = []
+    spans = []
     for peak in peaks:
-        angles += cycle(peak, hold_s=float(rng.uniform(0, 1)))
+        one = cycle(peak, hold_s=float(rng.uniform(0, 1)))
+        spans.append((len(angles), len(angles) + len(one)))
+        angles += one
     angles = list(np.asarray(angles, dtype=float) + rng.uniform(-noise, noise, len(angles)))
     if drop_every:
         angles = [None if i % drop_every == 0 else a for i, a in enumerate(angles)]
     detector = run(angles)
     assert detector.count == len(peaks)
-    for result, peak in zip(detector.results, peaks):
-        assert result.peak_deg == pytest.approx(peak, abs=noise + 0.01)
+    for result, (start, end) in zip(detector.results, spans):
+        # The peak is the highest sample the detector saw: a dropout may hide the generated top.
+        seen = max(a for a in angles[start:end] if a is not None)
+        assert result.peak_deg == pytest.approx(seen, abs=1e-6)
         assert result.target_reached == (result.peak_deg >= 150)
 
 
