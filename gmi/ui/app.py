@@ -11,6 +11,7 @@ import os
 import time
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ class AppContext:
 
     @property
     def keymap(self) -> KeyMap:
-        return KeyMap(self.prefs.left_key, self.prefs.right_key)
+        return _keymap(self.prefs.left_key, self.prefs.right_key)  # asked for every frame: built once per key pair
 
     def remember(self, key: str, value: Any) -> None:
         """Keep one more per-profile setting (e.g. camera consent) beside prefs and drill, saved at once."""
@@ -107,6 +108,11 @@ class AppContext:
         settings["drill"] = self.drill.to_dict()
         self.db.save_profile_settings(self.profile.id, settings)
         self.profile = Profile(self.profile.id, self.profile.name, self.profile.created_at, settings)
+
+
+@lru_cache(maxsize=8)
+def _keymap(left_key: str, right_key: str) -> KeyMap:
+    return KeyMap(left_key, right_key)
 
 
 class Scene:

@@ -73,6 +73,8 @@ class HomeScene(GuiScene):
         rows += [("Settings (mode, answers, text, profile)", self.open_settings, None, None),
                  ("Quit", self.app.quit, None, None)]
         self.programme = programme_status(self.ctx)
+        # Read once per build (enter, return, resize, change), not in every frame's drawing.
+        self.last_drill = recent_results(self.ctx.db, self.ctx.profile.id, last=1, part=self.ctx.drill.part)
         # With the side panel while the rows fit beside it (buttons may shrink to a comfortable 44 px);
         # otherwise (large text, small window) full width, on pages.
         fits = (h - top - margin + gap) // (bh + gap)
@@ -125,7 +127,7 @@ class HomeScene(GuiScene):
         for note in notices:
             y = draw_paragraph(surface, note, t.font(22), t.warn, x, y, width) + 8
         part = self.ctx.drill.part
-        last = recent_results(self.ctx.db, self.ctx.profile.id, last=1, part=part)
+        last = self.last_drill
         y = draw_paragraph(surface, f"Last {part} drill", t.font(30, True), t.fg, x, y, width) + 6
         if not last:
             y = draw_paragraph(surface, "None yet. Graded motor imagery starts here: you see a picture and say "
