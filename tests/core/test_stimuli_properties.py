@@ -46,7 +46,7 @@ def damaged_manifests(draw) -> str:
         row = rows[i]
         if how == "cell" and row:
             row[draw(st.integers(0, len(row) - 1))] = draw(CELL_NOISE)
-        elif how == "header":
+        elif how == "header" and rows[0]:     # an earlier cut may have emptied the header row
             rows[0][draw(st.integers(0, len(rows[0]) - 1))] = draw(CELL_NOISE)
         elif how == "drop_row" and len(rows) > 1:
             del rows[i]
